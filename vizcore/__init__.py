@@ -10,6 +10,8 @@ everything here works from a notebook::
 Each topic lives in its own module and names its public API in ``__all__``;
 this package re-exports them all.
 """
+from .errors import *  # noqa: F401,F403
+from .errors import __all__ as _errors_all
 from .images import *  # noqa: F401,F403
 from .images import __all__ as _images_all
 from .color import *  # noqa: F401,F403
@@ -19,5 +21,5 @@ from .layers import __all__ as _layers_all
 from .sheet import *  # noqa: F401,F403
 from .sheet import __all__ as _sheet_all
 
-__all__ = [*_images_all, *_color_all, *_layers_all, *_sheet_all]
+__all__ = [*_errors_all, *_images_all, *_color_all, *_layers_all, *_sheet_all]
 __version__ = "0.1.0"
