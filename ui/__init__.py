@@ -1,0 +1,11 @@
+"""Streamlit helpers shared by every Layer Lab page (the only package besides pages/ using streamlit).
+
+``ui.sidebar``  ``image_choice() -> Choice``: the shared image choice (sample / upload / camera
+                and a second image), persisted across pages.
+``ui.panels``   ``show_panel`` / ``show_view`` / ``grid`` / ``download_png`` / ``to_png`` /
+                ``page_header``: how a panel looks (image, caption, explanation, code, PNG).
+``ui.state``    ``bind`` / ``put`` / ``url_param``: settings remembered for the session and
+                shared in the URL.
+``ui.compute``  cached calls into vizcore (``st.cache_data`` keyed by image key + settings)
+                returning display-ready ``PanelView`` objects.
+"""

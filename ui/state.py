@@ -1,0 +1,164 @@
+"""Shareable page state: widget values remembered for the session and mirrored in the URL.
+
+Each page's settings (sample image, colour space, layer kind, sizes, activation, seed,
+kernel) live in ``st.query_params`` so that a copied URL restores the view, and in
+``st.session_state`` so that they survive a trip to another page. Uploaded images are
+never put in a URL (only the sample *name* is).
+
+How a page uses it::
+
+    from ui import state
+
+    kind = st.selectbox("Merge layer", KINDS, help="...", **state.bind("kind", "Add", choices=KINDS))
+    size = st.slider("Pool size", 1, 8, help="...", **state.bind("size", 2, choices=range(1, 9), cast=int))
+    state.put("kernel", "1,0,-1,2,0,-2,1,0,-1")   # a value no widget can bind (e.g. a data_editor)
+
+Never pass ``value=``/``index=`` together with ``bind``: the bound key already carries
+the value. Rules:
+
+* Where a value comes from, the first time a key is bound in a session: the URL the
+  session was opened with (validated against ``choices`` and ``cast``), else ``default``.
+  Afterwards, the session's memory (so values survive page switches).
+* The URL is rebuilt on every run from what the current page bound: keys of other pages
+  do not linger, and values equal to their default are left out to keep links short.
+  :func:`begin_run` starts that (``ui.sidebar.image_choice`` calls it, so pages don't).
+
+Streamlit detail this works around: a widget with the same key on two pages is two
+widgets, and Streamlit forgets a widget's value once it is not drawn, so the value is
+kept under a separate, non-widget key (``_mem:<key>``) and handed back before drawing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from typing import Any
+
+import streamlit as st
+
+__all__ = ["begin_run", "bind", "url_param", "put", "remember", "recall", "is_fresh_visit", "current_page"]
+
+_MEM = "_mem:"
+_URL_SNAPSHOT = "_ll_url_snapshot"  # the query params the session was opened with
+_RUN_PARAMS = "_ll_run_params"      # ordered {key: encoded} written to the URL this run
+_PAGE = "_ll_page"                  # set by app.py before pg.run(): the page being run
+_PREV_PAGE = "_ll_prev_page"
+_FRESH = "_ll_fresh_visit"
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _cast_bool(text: str) -> bool:
+    lowered = str(text).strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+def current_page() -> str:
+    """The url path of the page being run ('' when a page script is run on its own)."""
+    return str(st.session_state.get(_PAGE, ""))
+
+
+def begin_run() -> None:
+    """Start a run: snapshot the opening URL once, reset this run's URL parameters.
+
+    Called at the top of :func:`ui.sidebar.image_choice`, which every page calls first.
+    Also records whether this run is the first one after arriving on the page
+    (:func:`is_fresh_visit`).
+    """
+    if _URL_SNAPSHOT not in st.session_state:
+        st.session_state[_URL_SNAPSHOT] = {k: st.query_params.get(k) for k in st.query_params}
+    st.session_state[_RUN_PARAMS] = {}
+    page = current_page()
+    st.session_state[_FRESH] = st.session_state.get(_PREV_PAGE) != page
+    st.session_state[_PREV_PAGE] = page
+    _write_url()
+
+
+def is_fresh_visit() -> bool:
+    """True on the first run after the user arrived on this page (or opened the app)."""
+    return bool(st.session_state.get(_FRESH, True))
+
+
+def url_param(key: str, default: Any, *, choices: Container | None = None,
+              cast: Callable[[str], Any] = str) -> Any:
+    """The value of ``key`` in the URL the session was opened with, or ``default``.
+
+    The text is converted with ``cast`` (``int``, ``float``, ``bool`` understood as
+    1/0/true/false) and must be in ``choices`` when given; anything else (a typo, a
+    hand-edited link, an out-of-range number) quietly gives ``default``.
+    """
+    snapshot = st.session_state.get(_URL_SNAPSHOT)
+    if snapshot is None:
+        snapshot = {k: st.query_params.get(k) for k in st.query_params}
+    text = snapshot.get(key)
+    if text is None:
+        return default
+    converter = _cast_bool if cast is bool else cast
+    try:
+        value = converter(text)
+    except (TypeError, ValueError):
+        return default
+    if choices is not None and value not in choices:
+        return default
+    return value
+
+
+def recall(key: str, default: Any = None) -> Any:
+    """The remembered value of ``key`` this session, else ``default`` (no URL lookup)."""
+    return st.session_state.get(_MEM + key, default)
+
+
+def remember(key: str, value: Any, *, default: Any = None, url: bool = True) -> None:
+    """Remember ``value`` for ``key`` this session; also put it in the URL unless it is the default."""
+    st.session_state[_MEM + key] = value
+    if url:
+        put(key, None if value == default else _encode(value))
+
+
+def put(key: str, text: str | None) -> None:
+    """Put ``key=text`` in this run's URL (``None`` removes it). For values no widget binds."""
+    params = st.session_state.setdefault(_RUN_PARAMS, {})
+    if text is None:
+        params.pop(key, None)
+    else:
+        params[key] = text
+    _write_url()
+
+
+def _write_url() -> None:
+    wanted = dict(st.session_state.get(_RUN_PARAMS, {}))
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _on_change(key: str, default: Any, url: bool) -> None:
+    remember(key, st.session_state[key], default=default, url=url)
+
+
+def bind(key: str, default: Any, *, choices: Container | None = None,
+         cast: Callable[[str], Any] = str, url: bool = True) -> dict[str, Any]:
+    """Keyword arguments that make a widget remember its value and share it in the URL.
+
+    Use as ``st.selectbox(label, options, help=..., **bind("space", "rgb", choices=SPACES))``.
+    ``default`` must be a valid value of the widget; ``choices``/``cast`` validate the URL
+    text (see :func:`url_param`). ``url=False`` remembers without putting it in the URL.
+    Returns ``{"key", "on_change", "args"}``.
+    """
+    mem = _MEM + key
+    if mem not in st.session_state:
+        st.session_state[mem] = url_param(key, default, choices=choices, cast=cast)
+    value = st.session_state[mem]
+    if choices is not None and value not in choices:  # e.g. a page narrowed its options
+        value = default
+        st.session_state[mem] = value
+    st.session_state[key] = value
+    if url:
+        put(key, None if value == default else _encode(value))
+    return {"key": key, "on_change": _on_change, "args": (key, default, url)}
