@@ -39,6 +39,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -110,6 +111,7 @@ _TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 _ANIMATED_FORMATS = {"GIF", "PNG", "WEBP", "AVIF"}
+_FORMAT_NAMES = {"WEBP": "WebP"}
 _MODE_NOTES = {
     "CMYK": "CMYK image converted to RGB with a simple formula (printed colours may look different).",
     "LAB": "CIELAB image converted to RGB.",
@@ -148,6 +150,20 @@ class LoadedImage:
 # --------------------------------------------------------------------------- reading bytes
 
 
+def _error(message: str) -> ImageError:
+    """An ImageError whose message starts with a capital letter (labels start lower-case)."""
+    return ImageError(message[:1].upper() + message[1:])
+
+
+def _bomb_error(label: str, err: Exception) -> ImageError:
+    match = re.search(r"\((\d+) pixels\)", str(err))
+    claimed = f" ({int(match.group(1)) / 1e6:,.0f} megapixels)" if match else ""
+    return _error(
+        f"{label} claims to be enormous{claimed} and was refused to protect the server; "
+        f"Layer Lab accepts at most {MAX_PIXELS / 1e6:.0f} megapixels."
+    )
+
+
 def _describe_source(source) -> str:
     name = getattr(source, "name", None)
     if isinstance(source, (str, os.PathLike)):
@@ -171,7 +187,7 @@ def _read_bytes(source) -> tuple[bytes, str]:
                 raise ImageError(f"{os.fspath(path)!r} is a folder, not an image file.")
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise ImageError(
+                raise _error(
                     f"{label} is {size / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB."
                 )
             with open(path, "rb") as fh:
@@ -179,18 +195,18 @@ def _read_bytes(source) -> tuple[bytes, str]:
         except ImageError:
             raise
         except (OSError, ValueError) as err:
-            raise ImageError(f"Could not open {label}: {err.strerror or err}.") from err
+            raise _error(f"Could not open {label}: {err.strerror or err}.") from err
     elif hasattr(source, "read"):
         try:
             if getattr(source, "seekable", lambda: False)():
                 source.seek(0)
             data = source.read(MAX_BYTES + 1)
         except Exception as err:  # any reader failure is the user's file
-            raise ImageError(f"Could not read {label}: {err}.") from err
+            raise _error(f"Could not read {label}: {err}.") from err
         if isinstance(data, str):
-            raise ImageError(f"{label} was opened as text; open it in binary mode ('rb').")
+            raise _error(f"{label} was opened as text; open it in binary mode ('rb').")
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ImageError(f"Reading {label} gave {type(data).__name__}, not bytes.")
+            raise _error(f"Reading {label} gave {type(data).__name__}, not bytes.")
         data = bytes(data)
     else:
         raise ImageError(
@@ -198,11 +214,11 @@ def _read_bytes(source) -> tuple[bytes, str]:
             f"got {type(source).__name__}."
         )
     if len(data) > MAX_BYTES:
-        raise ImageError(
+        raise _error(
             f"{label} is larger than {MAX_BYTES / 2**20:.0f} MB, the largest file Layer Lab accepts."
         )
     if not data:
-        raise ImageError(f"{label} is empty (0 bytes); there is no image in it.")
+        raise _error(f"{label} is empty (0 bytes); there is no image in it.")
     return data, label
 
 
@@ -214,6 +230,8 @@ def _sniff(data: bytes) -> str | None:
         return "a ZIP archive"
     if head.startswith(b"%PDF"):
         return "a PDF document"
+    if head.startswith(b"%!PS"):
+        return "a PostScript/EPS file (export it as PNG)"
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc", b"ftypmsf1"):
         return "a HEIC/HEIF photo (export it as JPEG or PNG first)"
     if lower.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in lower:
@@ -231,34 +249,73 @@ def _sniff(data: bytes) -> str | None:
     return "text"
 
 
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+
+
+def _header_size(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """(width, height) from a PNG or GIF header, without Pillow (None if unknown)."""
+    if fmt == "PNG" and len(data) >= 24 and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if fmt == "GIF" and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    return None
+
+
+def _unreadable_message(data: bytes, label: str) -> str:
+    """Why Pillow could not even identify ``data``, in words."""
+    kinds = "PNG, JPEG, GIF, BMP, TIFF or WebP"
+    fmt = next((name for sig, name in _SIGNATURES if data.startswith(sig)), None)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        fmt = "WebP"
+    if fmt is not None:
+        size = _header_size(data, fmt)
+        if size is not None and (size[0] == 0 or size[1] == 0):
+            return f"{label} has no pixels (its {fmt} header says {size[0]}×{size[1]})."
+        return (
+            f"{label} starts like a {fmt} image but is damaged or incomplete (truncated), "
+            "so it cannot be read."
+        )
+    what = _sniff(data)
+    if what is None:
+        return (
+            f"{label} is not an image Layer Lab can read ({len(data):,} bytes of unknown data). "
+            f"Use a {kinds} file."
+        )
+    return f"{label} is not an image Layer Lab can read: it looks like {what}. Use a {kinds} file."
+
+
 # --------------------------------------------------------------------------- decoding
+
+
+def _open_formats() -> tuple[str, ...]:
+    Image.init()  # register every plugin so the allow-list can be checked
+    return tuple(f for f in ACCEPTED_FORMATS if f in Image.OPEN)
 
 
 def _open(data: bytes, label: str) -> Image.Image:
     try:
-        im = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        im = Image.open(io.BytesIO(data), formats=_open_formats())
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise ImageError(
-            f"{label} claims to be enormous and was refused to protect the server "
-            f"(limit {MAX_PIXELS / 1e6:.0f} megapixels)."
-        ) from err
+        raise _bomb_error(label, err) from err
     except UnidentifiedImageError as err:
-        what = _sniff(data)
-        kinds = "PNG, JPEG, GIF, BMP, TIFF or WebP"
-        if what is None:
-            msg = f"{label} is not an image Layer Lab can read ({len(data):,} bytes of unknown data). Use a {kinds} file."
-        else:
-            msg = f"{label} is not an image Layer Lab can read: it looks like {what}. Use a {kinds} file."
-        raise ImageError(msg) from err
+        raise _error(_unreadable_message(data, label)) from err
     return im
 
 
 def _check_size(im: Image.Image, label: str) -> tuple[int, int]:
     w, h = im.size
     if w <= 0 or h <= 0:
-        raise ImageError(f"{label} has no pixels (its size is {w}×{h}).")
+        raise _error(f"{label} has no pixels (its size is {w}×{h}).")
     if w * h > MAX_PIXELS:
-        raise ImageError(
+        raise _error(
             f"{label} is {w:,}×{h:,} pixels ({w * h / 1e6:,.0f} megapixels); "
             f"Layer Lab accepts at most {MAX_PIXELS / 1e6:.0f} megapixels. "
             "Make it smaller and try again."
@@ -339,7 +396,7 @@ def _to_rgb_array(im: Image.Image, notes: list[str], size: tuple[int, int]) -> n
     elif mode != "RGB":
         im = im.convert("RGB")
     if im.size != size:
-        im = im.resize(size, resample, reducing_gap=3.0)  # Pillow premultiplies RGBA for this
+        im = im.resize(size, resample, reducing_gap=2.0)  # Pillow premultiplies RGBA for this
     arr = np.asarray(im, dtype=np.float32) / np.float32(255)
     if arr.shape[-1] == 4:
         alpha = arr[..., 3:]
@@ -364,7 +421,7 @@ def _decode(data: bytes, label: str, max_side: int | None) -> LoadedImage:
             frames = 0
         if fmt in _ANIMATED_FORMATS:
             count = f"first of {frames} frames" if frames > 1 else "first frame"
-            notes.append(f"Animated {fmt}: {count} used.")
+            notes.append(f"Animated {_FORMAT_NAMES.get(fmt, fmt)}: {count} used.")
         elif fmt == "TIFF":
             notes.append(f"Multi-page TIFF: first of {frames} pages used." if frames > 1 else "Multi-page TIFF: first page used.")
         im.seek(0)
@@ -452,19 +509,16 @@ def read_image(source, *, max_side: int | None = MAX_SIDE) -> LoadedImage:
     except ImageError:
         raise
     except MemoryError as err:
-        raise ImageError(f"{label} is too large to decode in the memory available.") from err
+        raise _error(f"{label} is too large to decode in the memory available.") from err
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise ImageError(
-            f"{label} claims to be enormous and was refused to protect the server "
-            f"(limit {MAX_PIXELS / 1e6:.0f} megapixels)."
-        ) from err
+        raise _bomb_error(label, err) from err
     except Exception as err:  # boundary: whatever a damaged file makes Pillow raise
         reason = str(err) or type(err).__name__
         if "truncated" in reason or isinstance(err, (OSError, SyntaxError, EOFError)):
-            raise ImageError(
-                f"{label} is damaged or incomplete (truncated) and could not be decoded ({reason})."
+            raise _error(
+                f"{label} is damaged or incomplete (truncated), so it could not be decoded."
             ) from err
-        raise ImageError(f"{label} could not be decoded as an image ({reason}).") from err
+        raise _error(f"{label} could not be decoded as an image ({reason}).") from err
 
 
 def load_image(source, *, max_side: int | None = MAX_SIDE) -> np.ndarray:
