@@ -142,6 +142,15 @@ def _corner_pixel(corner: str, h: int, w: int) -> tuple[int, int]:
     return r, c
 
 
+def _associated_alpha_tiff(im: Image.Image) -> bytes:
+    """A TIFF with *associated* (premultiplied) alpha: Pillow writes ExtraSamples=2
+    (unassociated); patch the little-endian IFD entry to 1. Pillow reads it as RGBa / La."""
+    data = png_bytes(im, "TIFF")
+    entry = b"\x52\x01\x03\x00\x01\x00\x00\x00"  # tag 338, SHORT, count 1
+    assert data.count(entry + b"\x02\x00") == 1
+    return data.replace(entry + b"\x02\x00", entry + b"\x01\x00")
+
+
 def _orientation_cases() -> list[Case]:
     cases = []
     for value, (red_at, green_at) in _CORNERS.items():
@@ -189,6 +198,18 @@ def _mode_cases() -> list[Case]:
                               ((1, 0), ((100 / 255) * half + 1 - half,) * 3),
                               ((1, 1), (200 / 255,) * 3)),
                       tol=1.5 * W8, note="white"))
+
+    # Premultiplied alpha (TIFF associated alpha): the stored colour is already c*a, so
+    # on white: out = stored + (1 - a). (100, 50, 0) with a = 128 -> 0.890, 0.694, 0.498.
+    rgba_p = np.array([[[100, 50, 0, 128], [0, 0, 0, 0]]], np.uint8)
+    cases.append(Case("mode-RGBa-tiff", _associated_alpha_tiff(Image.fromarray(rgba_p, "RGBA")), "premult.tiff",
+                      "image/tiff", "ok", shape=(1, 2, 3),
+                      pixels=(((0, 0), (100 / 255 + 1 - half, 50 / 255 + 1 - half, 1 - half)), ((0, 1), (1, 1, 1))),
+                      tol=1.5 * W8, note="white"))
+    la_p = np.array([[[100, 128], [0, 0]]], np.uint8)
+    cases.append(Case("mode-La-tiff", _associated_alpha_tiff(Image.fromarray(la_p, "LA")), "premult-grey.tiff",
+                      "image/tiff", "ok", shape=(1, 2, 3),
+                      pixels=(((0, 0), (100 / 255 + 1 - half,) * 3), ((0, 1), (1, 1, 1))), tol=1.5 * W8, note="white"))
 
     # "P" without transparency.
     im = Image.new("P", (3, 1))

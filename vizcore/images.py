@@ -514,7 +514,9 @@ def read_image(source, *, max_side: int | None = MAX_SIDE) -> LoadedImage:
         raise _bomb_error(label, err) from err
     except Exception as err:  # boundary: whatever a damaged file makes Pillow raise
         reason = str(err) or type(err).__name__
-        if "truncated" in reason or isinstance(err, (OSError, SyntaxError, EOFError)):
+        if "truncated" in reason or "not enough image data" in reason or isinstance(
+            err, (OSError, SyntaxError, EOFError)
+        ):
             raise _error(
                 f"{label} is damaged or incomplete (truncated), so it could not be decoded."
             ) from err
