@@ -153,6 +153,18 @@ def _hsv_to_rgb(hsv: np.ndarray) -> np.ndarray:
     return out
 
 
+def _add_per_channel(out: np.ndarray, bias: np.ndarray) -> None:
+    """``out += bias`` over the last axis, in place: three strided adds are several
+    times faster than NumPy's broadcast over a length-3 last axis."""
+    if not out.flags.c_contiguous:  # reshape would copy; fall back to broadcasting
+        out += bias
+        return
+    flat = out.reshape(-1)
+    for i, value in enumerate(bias):
+        if value != 0:
+            flat[i::3] += value
+
+
 def to_space(image, space: str) -> np.ndarray:
     """Convert an RGB image to ``space``.
 
@@ -171,7 +183,7 @@ def to_space(image, space: str) -> np.ndarray:
         out = (rgb @ _LUMA32)[..., None]
     elif space == "ycbcr":
         out = rgb @ _FWD32
-        out += _OFFSET32
+        _add_per_channel(out, _OFFSET32)
     else:  # hsv
         out = _rgb_to_hsv(np.clip(rgb, 0.0, 1.0))
     out = out.astype(np.float32, copy=False)
@@ -200,7 +212,7 @@ def from_space(array, space: str) -> np.ndarray:
         out = np.repeat(arr, 3, axis=-1)
     elif space == "ycbcr":
         out = arr @ _INV32
-        out += _INV_BIAS32
+        _add_per_channel(out, _INV_BIAS32)
     else:  # hsv
         out = _hsv_to_rgb(arr)  # clipped below, which also covers s or v outside [0, 1]
     out = out.astype(np.float32, copy=False)
