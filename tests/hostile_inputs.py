@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-__all__ = ["Case", "HOSTILE_CASES", "OK_CASES", "ERROR_CASES", "case_ids", "png_bytes", "crafted_png_header"]
+__all__ = ["Case", "HOSTILE_CASES", "OK_CASES", "ERROR_CASES", "case_ids", "png_bytes", "crafted_png_header",
+           "icc_rgb_profile"]
 
 W8 = 1 / 255  # one 8-bit step
 
@@ -98,6 +99,47 @@ def _jpeg_claiming(width: int, height: int) -> bytes:
             return bytes(data)
         i += 2 + length
     raise AssertionError("no SOF marker")
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def icc_rgb_profile(red_xyz, green_xyz, blue_xyz, description: str) -> bytes:
+    """A minimal ICC v2 RGB matrix/TRC display profile, built byte by byte.
+
+    Colorants are D50 XYZ triples; the tone curves are linear (gamma 1). With
+    sRGB's own colorants swapped, pure primaries map exactly onto other sRGB
+    primaries whatever the curves, which makes the outcome hand-predictable.
+    """
+    def xyz(v):
+        return b"XYZ " + b"\0" * 4 + b"".join(_s15(c) for c in v)
+
+    ascii_text = description.encode("ascii") + b"\0"
+    desc = (b"desc" + b"\0" * 4 + struct.pack(">I", len(ascii_text)) + ascii_text
+            + struct.pack(">II", 0, 0) + struct.pack(">HB", 0, 0) + b"\0" * 67)
+    curve = b"curv" + b"\0" * 4 + struct.pack(">I", 0)  # count 0: identity
+    tags = [(b"desc", desc), (b"wtpt", xyz((0.9642, 1.0, 0.8249))), (b"rXYZ", xyz(red_xyz)),
+            (b"gXYZ", xyz(green_xyz)), (b"bXYZ", xyz(blue_xyz)), (b"rTRC", curve), (b"gTRC", curve),
+            (b"bTRC", curve), (b"cprt", b"text" + b"\0" * 4 + b"public domain\0")]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = b"", b""
+    for sig, payload in tags:
+        payload += b"\0" * (-len(payload) % 4)
+        table += sig + struct.pack(">II", offset + len(body), len(payload))
+        body += payload
+    size = offset + len(body)
+    header = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+              + struct.pack(">6H", 2024, 1, 1, 0, 0, 0) + b"acsp" + b"\0" * 24 + b"\0" * 4  # platform..attributes, intent
+              + _s15(0.9642) + _s15(1.0) + _s15(0.8249) + b"\0" * 4 + b"\0" * 16 + b"\0" * 28)
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + body
+
+
+# sRGB colorants adapted to D50, as in the standard sRGB ICC profile.
+SRGB_RED_XYZ = (0.4360747, 0.2225045, 0.0139322)
+SRGB_GREEN_XYZ = (0.3850649, 0.7168786, 0.0971045)
+SRGB_BLUE_XYZ = (0.1430804, 0.0606169, 0.7141733)
 
 
 def _noise(width: int, height: int, mode: str = "RGB", seed: int = 0) -> Image.Image:
@@ -336,6 +378,39 @@ def _mode_cases() -> list[Case]:
     return cases
 
 
+def _srgb_icc() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _icc_cases() -> list[Case]:
+    # Profile whose "red" is sRGB green and "green" is sRGB red: stored pure red must
+    # show as green, stored green as red; blue, white and black stay.
+    swapped = icc_rgb_profile(SRGB_GREEN_XYZ, SRGB_RED_XYZ, SRGB_BLUE_XYZ, "Swapped red-green test profile")
+    arr = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [0, 0, 0]]], np.uint8)
+    expected = (((0, 0), (0, 1, 0)), ((0, 1), (1, 0, 0)), ((0, 2), (0, 0, 1)), ((0, 3), (1, 1, 1)), ((0, 4), (0, 0, 0)))
+    im = Image.fromarray(arr)
+    alpha = np.array([[[255], [255], [255], [255], [0]]], np.uint8)  # black pixel fully transparent
+    rgba = Image.fromarray(np.concatenate([arr, alpha], axis=-1), "RGBA")
+    return [
+        Case("icc-swapped-primaries-png", png_bytes(im, icc_profile=swapped), "icc.png", "image/png", "ok",
+             shape=(1, 5, 3), pixels=expected, tol=3 * W8, note="colour profile"),
+        Case("icc-swapped-primaries-rgba-png", png_bytes(rgba, icc_profile=swapped), "icc-a.png", "image/png", "ok",
+             shape=(1, 5, 3), pixels=(*expected[:4], ((0, 4), (1, 1, 1))), tol=3 * W8, note="colour profile"),
+        # An embedded sRGB profile changes nothing (and is skipped for speed).
+        Case("icc-srgb-png", png_bytes(im, icc_profile=_srgb_icc()), "srgb.png", "image/png", "ok", shape=(1, 5, 3),
+             pixels=(((0, 0), (1, 0, 0)), ((0, 1), (0, 1, 0)), ((0, 2), (0, 0, 1)))),
+        Case("icc-corrupt-profile-png", png_bytes(im, icc_profile=b"not really a profile" * 10), "badicc.png",
+             "image/png", "ok", shape=(1, 5, 3), pixels=(((0, 0), (1, 0, 0)), ((0, 1), (0, 1, 0))),
+             note="could not be used"),
+        # A CMYK image carrying an RGB profile is a mismatch: fall back to the simple formula.
+        Case("icc-mismatched-cmyk-jpeg", png_bytes(Image.new("CMYK", (16, 16), (255, 0, 0, 0)), "JPEG", quality=95,
+                                                   icc_profile=swapped), "mismatch.jpg", "image/jpeg", "ok",
+             shape=(16, 16, 3), pixels=(((8, 8), (0, 1, 1)),), tol=0.06, note="CMYK"),
+    ]
+
+
 def _animated_cases() -> list[Case]:
     frames = [Image.new("RGB", (6, 4), c) for c in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
     gif = io.BytesIO()
@@ -424,7 +499,7 @@ def _error_cases() -> list[Case]:
     ]
 
 
-OK_CASES: list[Case] = [*_mode_cases(), *_orientation_cases(), *_animated_cases(), *_size_cases()]
+OK_CASES: list[Case] = [*_mode_cases(), *_orientation_cases(), *_icc_cases(), *_animated_cases(), *_size_cases()]
 ERROR_CASES: list[Case] = _error_cases()
 HOSTILE_CASES: list[Case] = [*OK_CASES, *ERROR_CASES]
 

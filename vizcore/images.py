@@ -77,7 +77,7 @@ MAX_SIDE = 1024
 BACKGROUND = (1.0, 1.0, 1.0)
 #: Pillow formats the loader opens. Others (EPS, which runs Ghostscript; formats
 #: without a reliable signature) are refused.
-ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "BMP", "DIB", "TIFF", "WEBP", "AVIF", "ICO", "PPM", "QOI")
+ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "BMP", "TIFF", "WEBP", "AVIF", "ICO", "PPM", "QOI")
 #: File extensions for an upload widget's ``type=`` list.
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "avif", "ico",
                 "ppm", "pgm", "pbm", "pnm", "qoi")
@@ -112,8 +112,9 @@ _TRANSPOSE = {
 }
 _ANIMATED_FORMATS = {"GIF", "PNG", "WEBP", "AVIF"}
 _FORMAT_NAMES = {"WEBP": "WebP"}
+_CMYK_NOTE = "CMYK image converted to RGB with a simple formula (printed colours may look different)."
+_ICC_MODES = ("RGB", "RGBA", "CMYK", "L")
 _MODE_NOTES = {
-    "CMYK": "CMYK image converted to RGB with a simple formula (printed colours may look different).",
     "LAB": "CIELAB image converted to RGB.",
     "HSV": "HSV image converted to RGB.",
     "1": "Black-and-white (1-bit) image.",
@@ -367,6 +368,39 @@ def _composite(rgb: np.ndarray, alpha: np.ndarray, *, premultiplied: bool) -> np
     return rgb * alpha + (1 - alpha) * bg
 
 
+@lru_cache(maxsize=1)
+def _srgb_profile():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _icc_to_srgb(im: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
+    """Convert ``im`` from its embedded ICC profile to sRGB (RGB or RGBA).
+
+    Phones (Display P3) and print workflows (CMYK) embed profiles; ignoring them
+    gives washed-out or wrong colours. An sRGB profile is left alone; a profile
+    that cannot be used leaves the pixels as stored (CMYK then falls back to
+    Pillow's simple formula).
+    """
+    try:
+        from PIL import ImageCms
+
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = (ImageCms.getProfileDescription(source) or "").strip() or "unnamed"
+        if "srgb" in name.lower().replace(" ", ""):
+            return im
+        out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(im, source, _srgb_profile(), outputMode=out_mode)
+    except Exception:  # unusable or mismatched profile: keep the stored pixels
+        notes.append("The embedded colour profile could not be used; colours shown as stored.")
+        return im
+    if converted is None or converted.mode != out_mode:
+        return im
+    notes.append(f"Colours converted to sRGB from the embedded colour profile ({name[:60]}).")
+    return converted
+
+
 def _to_rgb_array(im: Image.Image, notes: list[str], size: tuple[int, int]) -> np.ndarray:
     """Decode ``im`` (first frame) at ``size`` and return RGB float32 in [0, 1]."""
     mode = im.mode
@@ -391,9 +425,14 @@ def _to_rgb_array(im: Image.Image, notes: list[str], size: tuple[int, int]) -> n
             notes.append("Transparent areas composited on white.")
         return _composite(colour, alpha, premultiplied=True)
 
+    icc = im.info.get("icc_profile")
+    if icc and mode in _ICC_MODES:
+        im = _icc_to_srgb(im, icc, notes)
+    if im.mode == "CMYK":
+        notes.append(_CMYK_NOTE)
     if _has_transparency(im):
         im = im.convert("RGBA")
-    elif mode != "RGB":
+    elif im.mode != "RGB":
         im = im.convert("RGB")
     if im.size != size:
         im = im.resize(size, resample, reducing_gap=2.0)  # Pillow premultiplies RGBA for this
