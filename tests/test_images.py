@@ -244,6 +244,18 @@ def test_downscale_happens_before_exif_rotation_and_names_the_shown_size():
     assert "Downscaled from 200×400 to 50×100 pixels." in loaded.notes
 
 
+def test_16_bit_precision_survives_downscaling():
+    # A 0..65535 ramp over 2000 columns, halved: finer than 8-bit steps and still linear.
+    ramp = np.broadcast_to(np.linspace(0, 65535, 2000).astype(np.uint16), (40, 2000))
+    image = load_image(png_bytes(Image.fromarray(np.ascontiguousarray(ramp))), max_side=1000)
+    assert image.shape == (20, 1000, 3)
+    # Output column j averages source columns 2j and 2j+1: value (2j + 0.5) / 1999.
+    expected = (2 * np.arange(1000) + 0.5) / 1999
+    np.testing.assert_allclose(image[10, 5:-5, 0], expected[5:-5], atol=2e-5)
+    levels = np.unique(np.round(image[10, :, 0] * 255, 6))
+    assert len(levels) > 256  # not quantised to 8 bits
+
+
 @pytest.mark.parametrize("orientation", [0, 9, 65535])
 def test_invalid_exif_orientation_is_ignored(orientation):
     exif = Image.Exif()

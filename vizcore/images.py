@@ -448,6 +448,13 @@ def _to_rgb_array(im: Image.Image, notes: list[str], size: tuple[int, int]) -> n
 
 def _decode(data: bytes, label: str, max_side: int | None) -> LoadedImage:
     im = _open(data, label)
+    try:
+        return _decode_opened(im, label, max_side)
+    finally:
+        im.close()
+
+
+def _decode_opened(im: Image.Image, label: str, max_side: int | None) -> LoadedImage:
     fmt = im.format
     w, h = _check_size(im, label)
     notes: list[str] = []
