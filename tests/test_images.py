@@ -96,6 +96,13 @@ def test_same_result_from_file_like_and_path(case: Case, kind: str, tmp_path: Pa
         assert case.message.lower() in str(info.value).lower()
 
 
+def test_name_is_used_in_messages():
+    with pytest.raises(ImageError, match=r"^'holiday\.png' is empty"):
+        read_image(b"", name="/tmp/uploads/holiday.png")
+    with pytest.raises(ImageError, match=r"^The file is empty"):
+        read_image(b"")
+
+
 def test_file_like_is_read_from_its_start():
     data = png_bytes(Image.new("RGB", (3, 2), (0, 0, 255)))
     buf = io.BytesIO(data)

@@ -174,9 +174,9 @@ def _describe_source(source) -> str:
     return "the file"
 
 
-def _read_bytes(source) -> tuple[bytes, str]:
+def _read_bytes(source, name: str | None = None) -> tuple[bytes, str]:
     """Up to MAX_BYTES from bytes / file-like / path, with a label for messages."""
-    label = _describe_source(source)
+    label = f"'{os.path.basename(name)}'" if name else _describe_source(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
@@ -533,8 +533,12 @@ def _transpose_array(image: np.ndarray, method: Image.Transpose) -> np.ndarray:
 # --------------------------------------------------------------------------- public API
 
 
-def read_image(source, *, max_side: int | None = MAX_SIDE) -> LoadedImage:
+def read_image(source, *, max_side: int | None = MAX_SIDE, name: str | None = None) -> LoadedImage:
     """Read an image from bytes, a file-like object (read from its start) or a path.
+
+    ``name``: what to call the source in error messages (e.g. the uploaded
+    file's name); by default the path or the file object's ``name``, else
+    "the file".
 
     Returns a :class:`LoadedImage` whose ``image`` is RGB ``float32``
     ``(H, W, 3)`` in ``[0, 1]``, at most ``max_side`` pixels on its longer side
@@ -549,7 +553,7 @@ def read_image(source, *, max_side: int | None = MAX_SIDE) -> LoadedImage:
     """
     if max_side is not None and (isinstance(max_side, bool) or not isinstance(max_side, int) or max_side < 1):
         raise ValueError(f"max_side must be a positive int or None, got {max_side!r}")
-    data, label = _read_bytes(source)
+    data, label = _read_bytes(source, name)
     try:
         return _decode(data, label, max_side)
     except ImageError:
@@ -569,12 +573,12 @@ def read_image(source, *, max_side: int | None = MAX_SIDE) -> LoadedImage:
         raise _error(f"{label} could not be decoded as an image ({reason}).") from err
 
 
-def load_image(source, *, max_side: int | None = MAX_SIDE) -> np.ndarray:
+def load_image(source, *, max_side: int | None = MAX_SIDE, name: str | None = None) -> np.ndarray:
     """:func:`read_image` returning only the array: RGB float32 (H, W, 3) in [0, 1].
 
     Raises ImageError as :func:`read_image` does.
     """
-    return read_image(source, max_side=max_side).image
+    return read_image(source, max_side=max_side, name=name).image
 
 
 def match_size(image, reference) -> np.ndarray:
