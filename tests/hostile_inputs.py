@@ -9,6 +9,8 @@ a file name and MIME type (for ``st.file_uploader`` tests), and what must happen
 * ``expect == "error"``: it raises ``vizcore.ImageError`` whose message contains
   ``message`` (case-insensitive); nothing else.
 
+``SMOKE_CASES`` is a representative handful (5 ok, 5 error) for slow tests.
+
 Use from another test file::
 
     from tests.hostile_inputs import HOSTILE_CASES, case_ids
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-__all__ = ["Case", "HOSTILE_CASES", "OK_CASES", "ERROR_CASES", "case_ids", "png_bytes", "crafted_png_header",
+__all__ = ["Case", "HOSTILE_CASES", "OK_CASES", "ERROR_CASES", "SMOKE_CASES", "case_ids", "png_bytes", "crafted_png_header",
            "icc_rgb_profile"]
 
 W8 = 1 / 255  # one 8-bit step
@@ -504,3 +506,9 @@ ERROR_CASES: list[Case] = _error_cases()
 HOSTILE_CASES: list[Case] = [*OK_CASES, *ERROR_CASES]
 
 assert len({c.name for c in HOSTILE_CASES}) == len(HOSTILE_CASES), "case names must be unique"
+
+#: A representative handful for slow tests (AppTest uploads, browser tests).
+SMOKE_CASES: list[Case] = [c for c in HOSTILE_CASES if c.name in {
+    "mode-RGBA-png", "exif-orientation-6-jpg", "animated-gif", "mode-I;16-png", "size-wide-downscaled",
+    "empty", "truncated-jpeg", "html", "zip", "bomb-png-100000x100000",
+}]

@@ -27,7 +27,7 @@ from vizcore.images import (
     sample_names,
 )
 
-from tests.hostile_inputs import ERROR_CASES, HOSTILE_CASES, OK_CASES, Case, case_ids, png_bytes
+from tests.hostile_inputs import ERROR_CASES, HOSTILE_CASES, SMOKE_CASES, Case, case_ids, png_bytes
 
 
 def assert_valid_image(image: np.ndarray) -> None:
@@ -72,6 +72,7 @@ def test_table_covers_what_the_issue_asks_for():
                    "truncated-jpeg", "empty", "text", "html", "zip", "bomb-png", "animated-gif"]:
         assert needed in names, needed
     assert {c.expect for c in HOSTILE_CASES} == {"ok", "error"}
+    assert len(SMOKE_CASES) == 10 and {c.expect for c in SMOKE_CASES} == {"ok", "error"}
     assert all(c.expect == "error" and c.message for c in ERROR_CASES)
 
 
