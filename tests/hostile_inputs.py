@@ -374,6 +374,9 @@ def _mode_cases() -> list[Case]:
                            ("PPM", "ppm", "image/x-portable-pixmap"), ("QOI", "qoi", "image/qoi")):
         cases.append(Case(f"format-{ext}", png_bytes(Image.fromarray(rgb, "RGB"), fmt), f"x.{ext}", mime,
                           "ok", shape=(1, 2, 3), pixels=(((0, 0), (1, 0, 0)), ((0, 1), (0, 0, 1)))))
+    avif_src = Image.new("RGB", (16, 8), (255, 0, 0))
+    cases.append(Case("format-avif", png_bytes(avif_src, "AVIF", quality=90), "x.avif", "image/avif", "ok",
+                      shape=(8, 16, 3), pixels=(((4, 8), (1, 0, 0)),), tol=3 * W8))
     icon = Image.new("RGBA", (16, 16), (255, 0, 0, 255))
     cases.append(Case("format-ico", png_bytes(icon, "ICO", sizes=[(16, 16)]), "favicon.ico", "image/x-icon", "ok",
                       shape=(16, 16, 3), pixels=(((8, 8), (1, 0, 0)),)))
