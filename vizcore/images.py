@@ -610,17 +610,16 @@ def match_size(image, reference) -> np.ndarray:
     if (h, w) == (th, tw):
         return arr.copy()
     scale = max(th / h, tw / w)
-    sh, sw = max(th, math.ceil(h * scale - 1e-9)), max(tw, math.ceil(w * scale - 1e-9))
-    channels = [
-        np.asarray(
-            Image.fromarray(np.ascontiguousarray(arr[..., c])).resize((sw, sh), Image.Resampling.BICUBIC),
-            dtype=np.float32,
-        )
-        for c in range(arr.shape[2])
-    ]
-    scaled = np.stack(channels, axis=-1)
-    top, left = (sh - th) // 2, (sw - tw) // 2
-    out = scaled[top : top + th, left : left + tw]
+    # The centre (tw / scale) x (th / scale) region of the source, resampled straight to
+    # (tw, th): the same as scaling the whole image by `scale` and cropping the centre,
+    # without computing the part that would be cut off.
+    bw, bh = tw / scale, th / scale
+    left, top = (w - bw) / 2, (h - bh) / 2
+    box = (left, top, left + bw, top + bh)
+    out = np.empty((th, tw, arr.shape[2]), np.float32)
+    for c in range(arr.shape[2]):
+        plane = Image.fromarray(np.ascontiguousarray(arr[..., c]))
+        out[..., c] = np.asarray(plane.resize((tw, th), Image.Resampling.BICUBIC, box=box), dtype=np.float32)
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
