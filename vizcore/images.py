@@ -19,9 +19,12 @@ What it does, in order:
    kept, alpha-aware), then applies the EXIF orientation.
 5. Converts every Pillow mode to RGB in [0, 1]:
 
+   * An embedded ICC colour profile (phones' Display P3, print CMYK...) is
+     honoured: pixels are converted to sRGB with LittleCMS. sRGB profiles are
+     skipped; an unusable profile leaves the pixels as stored (with a note).
    * 8-bit modes (``1``, ``L``, ``P``, ``RGB``, ``CMYK``, ``YCbCr``, ``LAB``,
      ``HSV``...): Pillow's conversion to RGB, divided by 255.
-     (CMYK uses Pillow's simple formula, not an ICC profile.)
+     (CMYK without a usable profile uses Pillow's simple formula.)
    * 16-bit (``I;16``, ``I;16B``, ``I;16L``...): divided by 65535.
    * 32-bit integer ``I`` and float ``F``: divided by the smallest usual range
      that holds every value: ``[0, 1]`` (``F`` only), ``[0, 255]`` or
