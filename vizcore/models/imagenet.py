@@ -99,27 +99,27 @@ def class_index_path() -> Path:
 
 
 def _fetch_command(net: _Net) -> str:
-    return (f"python -c \"import keras; keras.applications.{net.application}(weights='imagenet'); "
-            "keras.applications.imagenet_utils.decode_predictions(__import__('numpy').zeros((1, 1000)))\"")
+    return f"python -c \"import keras; keras.applications.{net.application}(weights='imagenet')\""
 
 
 def availability(key: str) -> tuple[bool, str]:
     """(True, "") when the weights file of ``key`` is in the Keras cache, else (False, how-to).
 
-    Only checks the file (no network, returns at once). The message names the file, the
-    folder it goes in and the command that downloads it on a machine with internet.
+    Only checks the file (no network, returns at once). The message (Markdown) names the
+    file, the folder it goes in and the command that downloads it on a machine with internet.
     """
     net = _net(key)
     path = weights_path(key)
     if path.is_file() and path.stat().st_size > 0:
         return True, ""
     return False, (
-        f"{net.title} needs its ImageNet weights, which are not on this machine. "
-        f"Layer Lab looks for the file `{net.weights_file}` in the folder `{path.parent}`. "
-        f"On a computer with internet, this command downloads it (and the class names) into "
-        f"that computer's Keras cache (`~/.keras/models`): `{_fetch_command(net)}` — then copy "
-        f"`{net.weights_file}` (and `{CLASS_INDEX_FILE}`) into `{path.parent}` here and reload "
-        f"the page. If this machine has internet, the download button fetches it directly.")
+        f"{net.title} needs its ImageNet weights, which are not on this machine.\n\n"
+        f"- **File**: `{net.weights_file}` in the folder `{path.parent}` (the Keras cache).\n"
+        f"- **To get it**, run on a computer with internet: `{_fetch_command(net)}`. It saves the "
+        f"file in that computer's `~/.keras/models`; copy it into `{path.parent}` here and reload "
+        f"the page. For class names, copy `{CLASS_INDEX_FILE}` too (Keras fetches it the first "
+        f"time it decodes a prediction); without it, classes are shown by number.\n"
+        f"- If this machine has internet, the download button below fetches it directly.")
 
 
 def _download(url: str, target: Path, *, timeout: float, md5: str | None) -> Path:
