@@ -1,0 +1,954 @@
+"""What a trained model sees: activations of every layer, filters, patterns, predictions.
+
+Everything a model page needs, for any Keras model (shipped or uploaded):
+
+* :func:`build_extractor` -> :class:`FeatureExtractor`: ONE multi-output ``keras.Model`` over every
+  layer, nested models unfolded ("mobilenetv2_1.00_224/block_1_expand"), built once (cache it);
+  ``extractor.activations(batch)`` returns every layer's output from ONE forward pass.
+* :func:`model_summary`: layer name, type, output shape, parameters, activation memory per image,
+  receptive field; totals trainable / non-trainable.
+* :func:`feature_grid`, :func:`overlay`, :func:`strongest_maps`: pictures of activations.
+* :func:`layer_filters`, :func:`filters_grid`: what the kernels look like.
+* :func:`filter_pattern`: an input that excites one filter (gradient ascent, seeded, jittered).
+* :func:`top_k`, :func:`grad_cam`: what a classifier predicts and where it looked.
+* :func:`adapt_image`: fit any RGB picture to a model's input (size, channels, value range).
+
+Images are (H, W, 3) float32 in [0, 1] as everywhere in vizcore. Errors a user can cause are
+:class:`vizcore.ModelError` / :class:`vizcore.ImageError` with a message that names what was received.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .errors import ImageError, ModelError
+
+__all__ = [
+    "SummaryRow",
+    "Summary",
+    "model_summary",
+    "FeatureExtractor",
+    "build_extractor",
+    "feature_grid",
+    "overlay",
+    "strongest_maps",
+    "layer_filters",
+    "filters_grid",
+    "filter_pattern",
+    "top_k",
+    "grad_cam",
+    "adapt_image",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Tracing a model into leaf layers (nested models unfolded)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Node:
+    """One call of one leaf layer in the unfolded graph."""
+
+    path: str  # "block/conv" for a layer inside nested model "block"
+    layer: object
+    tensor: object  # KerasTensor (single output)
+    inputs: list  # KerasTensors the layer was called on (flattened)
+    first_call: bool  # False for the 2nd+ call of a shared layer (params counted once)
+
+
+def _is_keras_tensor(x) -> bool:
+    import keras
+
+    return isinstance(x, keras.KerasTensor)
+
+
+def _flatten(x) -> list:
+    if isinstance(x, (list, tuple)):
+        return [t for item in x for t in _flatten(item)]
+    if isinstance(x, dict):
+        return [t for item in x.values() for t in _flatten(item)]
+    return [x] if _is_keras_tensor(x) else []
+
+
+def _is_model(layer) -> bool:
+    import keras
+
+    return isinstance(layer, keras.Model)
+
+
+def _functional_config(model) -> dict | None:
+    """get_config() of a functional model (has input_layers), else None."""
+    import keras
+
+    if isinstance(model, keras.Sequential):
+        return None
+    try:
+        cfg = model.get_config()
+    except Exception:
+        return None
+    if isinstance(cfg, dict) and "layers" in cfg and "input_layers" in cfg and "output_layers" in cfg:
+        return cfg
+    return None
+
+
+def _history_refs(refs) -> list:
+    """input_layers / output_layers of a functional config -> list of [name, node, tensor]."""
+    if isinstance(refs, (list, tuple)) and len(refs) == 3 and isinstance(refs[0], str):
+        return [list(refs)]
+    return [list(r) for r in refs]
+
+
+class _Tracer:
+    """Re-calls every leaf layer on fresh symbolic tensors, recording each call as a _Node."""
+
+    def __init__(self):
+        self.nodes: list[_Node] = []
+        self._seen_layers: set[int] = set()
+
+    def call_leaf(self, layer, args, kwargs, path):
+        out = layer(*args, **kwargs)
+        first = id(layer) not in self._seen_layers
+        self._seen_layers.add(id(layer))
+        inputs = _flatten(list(args)) + _flatten(list(kwargs.values()))
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        for i, t in enumerate(outs):
+            name = path if len(outs) == 1 else f"{path}:{i}"
+            self.nodes.append(_Node(name, layer, t, inputs, first and i == 0))
+        return out
+
+    def run(self, model, inputs, prefix: str):
+        """Trace `model` called on `inputs` (KerasTensor or list); returns its outputs."""
+        import keras
+
+        if isinstance(model, keras.Sequential):
+            x = inputs
+            for layer in model.layers:
+                path = prefix + layer.name
+                if _is_model(layer):
+                    x = self.run(layer, x, path + "/")
+                else:
+                    x = self.call_leaf(layer, (x,), {}, path)
+            return x
+        cfg = _functional_config(model)
+        if cfg is None:
+            # subclassed model: a leaf we cannot look inside
+            return self.call_leaf(model, (inputs,), {}, prefix.rstrip("/") or model.name)
+        return self._run_functional(model, cfg, inputs, prefix)
+
+    def _run_functional(self, model, cfg, inputs, prefix):
+        tensors: dict[tuple, object] = {}
+        in_refs = _history_refs(cfg["input_layers"])
+        given = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(given) != len(in_refs):
+            raise ModelError(f"model {model.name!r} expects {len(in_refs)} inputs, got {len(given)}")
+        for ref, t in zip(in_refs, given):
+            tensors[tuple(ref)] = t
+
+        def resolve(obj):
+            if isinstance(obj, dict):
+                if obj.get("class_name") == "__keras_tensor__":
+                    key = tuple(obj["config"]["keras_history"])
+                    if key not in tensors:
+                        raise KeyError(key)
+                    return tensors[key]
+                return {k: resolve(v) for k, v in obj.items()}
+            if isinstance(obj, (list, tuple)):
+                return type(obj)(resolve(v) for v in obj)
+            return obj
+
+        pending = []
+        for layer_cfg in cfg["layers"]:
+            if layer_cfg.get("class_name") == "InputLayer":
+                continue
+            for node_index, node in enumerate(layer_cfg.get("inbound_nodes", [])):
+                pending.append((layer_cfg["name"], node_index, node))
+        while pending:
+            progressed = False
+            rest = []
+            for name, node_index, node in pending:
+                try:
+                    args = resolve(node.get("args", ()))
+                    kwargs = resolve(node.get("kwargs", {}))
+                except KeyError:
+                    rest.append((name, node_index, node))
+                    continue
+                layer = model.get_layer(name)
+                path = prefix + name + (f"#{node_index}" if node_index else "")
+                kwargs = {k: v for k, v in kwargs.items() if k not in ("training",)}
+                if _is_model(layer):
+                    out = self.run(layer, args[0] if len(args) == 1 else list(args), path + "/")
+                else:
+                    if "mask" in kwargs and kwargs["mask"] is None:
+                        kwargs.pop("mask")
+                    out = self.call_leaf(layer, tuple(args), kwargs, path)
+                outs = out if isinstance(out, (list, tuple)) else [out]
+                for i, t in enumerate(outs):
+                    tensors[(name, node_index, i)] = t
+                progressed = True
+            if not progressed:
+                raise ModelError(f"could not trace model {model.name!r}: layers {[p[0] for p in rest][:5]} "
+                                 "have inputs that never appear")
+            pending = rest
+        outs = [tensors[tuple(ref)] for ref in _history_refs(cfg["output_layers"])]
+        return outs[0] if len(outs) == 1 else outs
+
+
+def _model_input_shape(model, input_shape) -> tuple:
+    """(H, W, C) (entries may be None) the model takes; raises ModelError if unknown or several."""
+    if input_shape is not None:
+        return tuple(input_shape)
+    try:
+        inputs = model.inputs
+    except Exception:
+        inputs = None
+    if inputs:
+        if len(inputs) != 1:
+            raise ModelError(f"expected a model with one image input, got {len(inputs)} inputs")
+        return tuple(inputs[0].shape[1:])
+    try:
+        shape = model.input_shape
+    except Exception:
+        shape = None
+    if shape is not None and not isinstance(shape, list):
+        return tuple(shape[1:])
+    raise ModelError(f"model {getattr(model, 'name', model)!r} has no defined input shape yet "
+                     "(a Sequential model without keras.Input); pass input_shape=(H, W, C)")
+
+
+def _trace(model, input_shape=None):
+    """-> (input KerasTensor, output, [_Node]) with every leaf layer re-called once."""
+    import keras
+
+    if not _is_model(model):
+        raise ModelError(f"expected a keras.Model, got {type(model).__name__}")
+    shape = _model_input_shape(model, input_shape)
+    inp = keras.Input(shape, name="input")
+    tracer = _Tracer()
+    try:
+        out = tracer.run(model, inp, "")
+    except ModelError:
+        raise
+    except Exception as err:  # a layer refusing the traced input, a broken config ...
+        raise ModelError(f"could not unfold model {model.name!r} with input shape {shape}: {err}") from err
+    if not tracer.nodes:
+        raise ModelError(f"model {model.name!r} has no layers to show")
+    return inp, out, tracer.nodes
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+
+def _weights_size(weights) -> int:
+    return int(sum(int(np.prod(w.shape)) for w in weights))
+
+
+def _shape(t) -> tuple:
+    return tuple(t.shape[1:])
+
+
+def _pair(v) -> tuple[int, int]:
+    if isinstance(v, (list, tuple)):
+        return (int(v[0]), int(v[-1])) if len(v) else (1, 1)
+    return (int(v), int(v))
+
+
+def _receptive_fields(inp, nodes) -> dict[str, tuple | None]:
+    """path -> (rf_h, rf_w, jump_h, jump_w) or None where undefined (after Flatten/Dense/global)."""
+    rf: dict[int, tuple | None] = {id(inp): (1.0, 1.0, 1.0, 1.0)}
+    out: dict[str, tuple | None] = {}
+    for node in nodes:
+        ins = [rf.get(id(t)) for t in node.inputs]
+        value = None
+        out_shape = _shape(node.tensor)
+        if ins and all(v is not None for v in ins) and len(out_shape) == 3:
+            if len(ins) > 1:
+                jumps = {(v[2], v[3]) for v in ins}
+                value = (max(v[0] for v in ins), max(v[1] for v in ins), *jumps.pop()) if len(jumps) == 1 else None
+            else:
+                value = _layer_rf(node.layer, ins[0], _shape(node.inputs[0]), out_shape)
+        rf[id(node.tensor)] = value
+        out[node.path] = value
+    return out
+
+
+def _layer_rf(layer, prev, in_shape, out_shape):
+    size_h, size_w, jump_h, jump_w = prev
+    cls = type(layer).__name__
+    try:
+        cfg = layer.get_config()
+    except Exception:
+        cfg = {}
+    if "kernel_size" in cfg and "strides" in cfg:
+        kh, kw = _pair(cfg["kernel_size"])
+        sh, sw = _pair(cfg["strides"])
+        dh, dw = _pair(cfg.get("dilation_rate", 1))
+        if "Transpose" in cls:
+            # an output pixel sees ceil(k / s) input pixels; the grid gets s times finer
+            return (size_h + (math.ceil(kh / sh) - 1) * jump_h, size_w + (math.ceil(kw / sw) - 1) * jump_w,
+                    jump_h / sh, jump_w / sw)
+        return (size_h + (kh - 1) * dh * jump_h, size_w + (kw - 1) * dw * jump_w, jump_h * sh, jump_w * sw)
+    if "pool_size" in cfg:
+        ph, pw = _pair(cfg["pool_size"])
+        strides = cfg.get("strides") or cfg["pool_size"]
+        sh, sw = _pair(strides)
+        return (size_h + (ph - 1) * jump_h, size_w + (pw - 1) * jump_w, jump_h * sh, jump_w * sw)
+    if cls == "UpSampling2D":
+        uh, uw = _pair(cfg.get("size", 2))
+        return (size_h, size_w, jump_h / uh, jump_w / uw)
+    if cls in ("Cropping2D", "ZeroPadding2D"):
+        return prev
+    if len(in_shape) == 3 and in_shape[:2] == out_shape[:2]:
+        return prev  # per-pixel layers: BatchNorm, activations, Dropout, Dense on pixels, ...
+    return None
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One leaf layer: name (path for nested layers), type, output shape without the batch axis,
+    parameters (all / trainable; 0 for the 2nd call of a shared layer), bytes of its float32
+    output per image, receptive field (height, width) in input pixels or None where undefined."""
+
+    name: str
+    type: str
+    output_shape: tuple
+    params: int
+    trainable_params: int
+    activation_bytes: int
+    receptive_field: tuple[int, int] | None
+
+    @property
+    def receptive_field_text(self) -> str:
+        if self.receptive_field is None:
+            return "—"
+        h, w = self.receptive_field
+        return f"{h}×{w}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Model summary: rows in call order and totals (as Keras counts them)."""
+
+    model_name: str
+    input_shape: tuple
+    rows: tuple[SummaryRow, ...]
+    total_params: int
+    trainable_params: int
+    non_trainable_params: int
+
+    @property
+    def activation_bytes(self) -> int:
+        return int(sum(r.activation_bytes for r in self.rows))
+
+    def table(self) -> list[dict[str, str]]:
+        """Rows as display strings (thousands separators, "—"), ready for st.dataframe."""
+        return [
+            {
+                "layer": r.name,
+                "type": r.type,
+                "output shape": " × ".join("?" if d is None else str(d) for d in r.output_shape),
+                "parameters": f"{r.params:,}",
+                "trainable": f"{r.trainable_params:,}",
+                "activation memory": _human_bytes(r.activation_bytes),
+                "receptive field": r.receptive_field_text,
+            }
+            for r in self.rows
+        ]
+
+    def totals_text(self) -> str:
+        return (f"Total params: {self.total_params:,} · trainable: {self.trainable_params:,} · "
+                f"non-trainable: {self.non_trainable_params:,}")
+
+
+def _human_bytes(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 ** 2:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n / 1024 ** 2:.1f} MiB"
+
+
+def _summary_from(model, inp, nodes) -> Summary:
+    rfs = _receptive_fields(inp, nodes)
+    rows = []
+    for node in nodes:
+        shape = _shape(node.tensor)
+        known = all(d is not None for d in shape)
+        nbytes = int(np.prod(shape)) * 4 if known else 0
+        params = _weights_size(node.layer.weights) if node.first_call else 0
+        trainable = _weights_size(node.layer.trainable_weights) if node.first_call else 0
+        rf = rfs.get(node.path)
+        rows.append(SummaryRow(
+            name=node.path,
+            type=type(node.layer).__name__,
+            output_shape=shape,
+            params=params,
+            trainable_params=trainable,
+            activation_bytes=nbytes,
+            receptive_field=None if rf is None else (int(math.ceil(rf[0])), int(math.ceil(rf[1]))),
+        ))
+    total = _weights_size(model.weights)
+    trainable = _weights_size(model.trainable_weights)
+    return Summary(model.name, _shape(inp), tuple(rows), total, trainable, total - trainable)
+
+
+def model_summary(model, *, input_shape=None) -> Summary:
+    """Summary of `model` with nested models unfolded ("base/block_1_expand").
+
+    input_shape: (H, W, C) for a Sequential model built without keras.Input (else ignored if the
+    model has one). Activation memory assumes float32 (4 bytes per value) for one image; 0 where
+    a dimension is unknown. Receptive fields follow conv/pool chains (kernel, stride, dilation;
+    the largest over merged branches) and are None after Flatten, Dense on vectors or global
+    pooling. Raises ModelError for a non-model, several inputs or an unknown input shape.
+    """
+    inp, _, nodes = _trace(model, input_shape)
+    return _summary_from(model, inp, nodes)
+
+
+# --------------------------------------------------------------------------------------------
+# One-pass feature extraction
+# --------------------------------------------------------------------------------------------
+
+class FeatureExtractor:
+    """Every leaf layer's output from one forward pass.
+
+    Attributes: ``source`` (the model), ``model`` (the multi-output keras.Model: input -> every
+    leaf output, in call order), ``layer_names`` (paths, same order), ``input_shape`` (H, W, C),
+    ``summary`` (:class:`Summary`). Build once per model and cache it.
+    """
+
+    def __init__(self, model, *, input_shape=None):
+        import keras
+        import tensorflow as tf
+
+        inp, out, nodes = _trace(model, input_shape)
+        self.source = model
+        self.input_shape = _shape(inp)
+        self.layer_names: tuple[str, ...] = tuple(n.path for n in nodes)
+        self._nodes = {n.path: n for n in nodes}
+        self._index = {n.path: i for i, n in enumerate(nodes)}
+        self.summary = _summary_from(model, inp, nodes)
+        self._input = inp
+        self._output = out
+        self.model = keras.Model(inp, [n.tensor for n in nodes], name=f"{model.name}_features")
+        self._forward = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+
+    def layer(self, name: str):
+        """The Keras layer object at `name` (a path). Raises ModelError naming the choices."""
+        return self._node(name).layer
+
+    def _node(self, name: str) -> _Node:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            shown = ", ".join(self.layer_names[:8])
+            raise ModelError(f"no layer called {name!r} in model {self.source.name!r}; "
+                             f"layers are: {shown}{' ...' if len(self.layer_names) > 8 else ''}") from None
+
+    def output_shape(self, name: str) -> tuple:
+        return _shape(self._node(name).tensor)
+
+    def check_batch(self, batch) -> np.ndarray:
+        """batch as float32 (N, H, W, C) matching the input; raises ModelError naming the shape."""
+        arr = np.asarray(batch, dtype=np.float32)
+        want = self.input_shape
+        ok = arr.ndim == len(want) + 1 and all(w is None or w == g for w, g in zip(want, arr.shape[1:]))
+        if not ok:
+            shown = "(N, " + ", ".join("any" if d is None else str(d) for d in want) + ")"
+            raise ModelError(f"expected a batch shaped {shown} for model {self.source.name!r}, got {arr.shape}")
+        return arr
+
+    def activations(self, batch, *, layers: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """{layer path: output array with the batch axis kept} from ONE forward pass (inference mode).
+
+        batch: (N, H, W, C) float32 matching ``input_shape``. layers: keep only these paths
+        (all are computed anyway in the same pass). Raises ModelError for a wrong batch shape or
+        an unknown layer name.
+        """
+        arr = self.check_batch(batch)
+        wanted = self.layer_names if layers is None else tuple(layers)
+        for name in wanted:
+            self._node(name)
+        outs = self._forward(arr)
+        return {name: np.asarray(outs[self._index[name]]) for name in wanted}
+
+    def submodel(self, name: str):
+        """keras.Model from the input to the output of layer `name` (for gradients)."""
+        import keras
+
+        return keras.Model(self._input, self._node(name).tensor)
+
+    def default_cam_layer(self) -> str:
+        """The last layer with a spatial (H, W, C) output whose type is a convolution; else the
+        last spatial one. Raises ModelError if the model has no spatial layer."""
+        spatial = [n for n in self._nodes.values() if len(_shape(n.tensor)) == 3]
+        if not spatial:
+            raise ModelError(f"model {self.source.name!r} has no layer with (H, W, C) maps for Grad-CAM")
+        convs = [n for n in spatial if "Conv" in type(n.layer).__name__ and "Transpose" not in type(n.layer).__name__]
+        return (convs or spatial)[-1].path
+
+    def final_node(self):
+        return self._nodes[self.layer_names[-1]]
+
+
+def build_extractor(model, *, input_shape=None) -> FeatureExtractor:
+    """A :class:`FeatureExtractor` for `model` (see there). Raises ModelError if it cannot be traced."""
+    return FeatureExtractor(model, input_shape=input_shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Pictures of activations
+# --------------------------------------------------------------------------------------------
+
+def _colormap(cmap: str):
+    import matplotlib
+
+    try:
+        return matplotlib.colormaps[cmap]
+    except KeyError:
+        raise ValueError(f"unknown colormap {cmap!r}; e.g. 'viridis', 'gray', 'magma', 'coolwarm'") from None
+
+
+def _apply_cmap(values: np.ndarray, cmap: str) -> np.ndarray:
+    """values in [0, 1] (NaN = background) -> RGB float32."""
+    rgb = _colormap(cmap)(np.nan_to_num(values, nan=0.0))[..., :3].astype(np.float32)
+    rgb[np.isnan(values)] = 1.0
+    return rgb
+
+
+def _as_maps(act) -> np.ndarray:
+    """(H, W, C) / (1, H, W, C) / (C,) / (1, C) -> (C, H, W) float32 (a vector becomes one map)."""
+    a = np.asarray(act, dtype=np.float32)
+    if a.ndim in (2, 4) and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim == 3:
+        return np.moveaxis(a, -1, 0)
+    if a.ndim == 1:
+        n = a.shape[0]
+        cols = max(1, math.ceil(math.sqrt(n)))
+        rows = math.ceil(n / cols)
+        grid = np.full(rows * cols, np.nan, dtype=np.float32)
+        grid[:n] = a
+        return grid.reshape(1, rows, cols)
+    if a.ndim == 2:
+        return a[None]
+    raise ModelError(f"expected activations shaped (H, W, C), (1, H, W, C) or (C,), got {np.shape(act)}")
+
+
+def _normalise(maps: np.ndarray, scale: str) -> np.ndarray:
+    """(C, H, W) -> [0, 1] per map ("map") or over the whole layer ("layer"); flat maps -> 0."""
+    if scale not in ("map", "layer"):
+        raise ValueError(f"scale must be 'map' or 'layer', got {scale!r}")
+    axes = (1, 2) if scale == "map" else (0, 1, 2)
+    with np.errstate(all="ignore"):
+        lo = np.nanmin(maps, axis=axes, keepdims=True)
+        hi = np.nanmax(maps, axis=axes, keepdims=True)
+        span = hi - lo
+        out = np.where(span > 0, (maps - lo) / np.where(span > 0, span, 1), 0.0)
+    out[np.isnan(maps)] = np.nan
+    return out.astype(np.float32)
+
+
+def feature_grid(
+    maps,
+    *,
+    cmap: str = "viridis",
+    scale: str = "map",
+    columns: int | None = None,
+    max_maps: int | None = None,
+    min_cell: int = 32,
+    gap: int = 2,
+) -> np.ndarray:
+    """All feature maps of one layer as one colour-mapped grid picture.
+
+    maps: one image's activations, (H, W, C) or (1, H, W, C); a vector (C,) / (1, C) (Dense
+    output) is drawn as a single map of C cells. scale: "map" stretches each map to its own
+    min..max (local: shows every map's pattern), "layer" uses one min..max for the whole layer
+    (global: shows which maps are strong), as CNN Explainer's switch; a flat map is drawn at
+    the colormap's low end. columns: grid width (default about sqrt(C)); max_maps: show only
+    the first ones; each map is enlarged by an integer factor to at least `min_cell` pixels
+    (a vector's cells to `min_cell` pixels each, keeping the picture within about 1024 pixels);
+    `gap` white pixels between maps. Returns (h, w, 3) float32 in [0, 1].
+    Raises ModelError for other shapes, ValueError for an unknown cmap or scale.
+    """
+    stack = _as_maps(maps)
+    is_vector = np.ndim(np.squeeze(np.asarray(maps))) <= 1
+    if max_maps is not None:
+        stack = stack[: max(1, int(max_maps))]
+    norm = _normalise(stack, scale)
+    c, h, w = norm.shape
+    if is_vector:  # each value a cell of min_cell pixels, the picture at most ~1024 wide
+        factor = max(1, min(int(min_cell), 1024 // max(h, w)))
+    else:
+        factor = max(1, math.ceil(min_cell / max(h, w)))
+    cols = int(columns) if columns else max(1, math.ceil(math.sqrt(c)))
+    cols = min(cols, c)
+    rows = math.ceil(c / cols)
+    ch, cw = h * factor, w * factor
+    out = np.ones((rows * ch + (rows - 1) * gap, cols * cw + (cols - 1) * gap, 3), dtype=np.float32)
+    big = np.repeat(np.repeat(norm, factor, axis=1), factor, axis=2)
+    rgb = _apply_cmap(big, cmap)
+    for i in range(c):
+        r, q = divmod(i, cols)
+        out[r * (ch + gap):r * (ch + gap) + ch, q * (cw + gap):q * (cw + gap) + cw] = rgb[i]
+    return out
+
+
+def _resize_2d(values: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Bilinear resize of a 2-D float array (Pillow float mode)."""
+    from PIL import Image
+
+    img = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32), mode="F")
+    return np.asarray(img.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)
+
+
+def overlay(image, fmap, *, alpha: float = 0.5, cmap: str = "jet") -> np.ndarray:
+    """One feature map (or heat map) laid over the picture it came from.
+
+    image: (H, W, 3) or (H, W) float in [0, 1]. fmap: (h, w) any range; it is stretched to its
+    min..max, resized (bilinear) to (H, W) and colour-mapped. alpha in [0, 1]: weight of the map.
+    Returns (H, W, 3) float32 in [0, 1]. Raises ImageError / ModelError naming bad shapes.
+    """
+    img = np.asarray(image, dtype=np.float32)
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=2)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ImageError(f"expected an (H, W, 3) image, got {np.shape(image)}")
+    f = np.asarray(fmap, dtype=np.float32)
+    if f.ndim == 3 and f.shape[2] == 1:
+        f = f[..., 0]
+    if f.ndim != 2:
+        raise ModelError(f"expected one (h, w) map, got {np.shape(fmap)}")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+    heat = _normalise(_resize_2d(f, img.shape[0], img.shape[1])[None], "map")[0]
+    rgb = _apply_cmap(heat, cmap)
+    return np.clip((1.0 - alpha) * img + alpha * rgb, 0.0, 1.0).astype(np.float32)
+
+
+def strongest_maps(act, k: int = 4) -> np.ndarray:
+    """Indices of the k channels with the largest mean activation, strongest first.
+
+    act: (H, W, C), (1, H, W, C), (C,) or (1, C). Returns int array of length min(k, C).
+    """
+    a = np.asarray(act, dtype=np.float32)
+    if a.ndim in (2, 4) and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim == 3:
+        strength = a.reshape(-1, a.shape[-1]).mean(axis=0)
+    elif a.ndim == 1:
+        strength = a
+    else:
+        raise ModelError(f"expected activations shaped (H, W, C) or (C,), got {np.shape(act)}")
+    return np.argsort(-strength, kind="stable")[: max(0, int(k))]
+
+
+# --------------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------------
+
+def _find_layer(model, name: str):
+    """Layer by path ("base/conv1"), looking inside nested models."""
+    obj = model
+    for part in name.split("/"):
+        try:
+            obj = obj.get_layer(part.split("#")[0])
+        except (ValueError, AttributeError):
+            raise ModelError(f"no layer called {name!r} in model {model.name!r}") from None
+    return obj
+
+
+def _kernel(model, layer_name: str) -> np.ndarray:
+    """(kh, kw, cin, n_filters) kernel of a conv layer; raises ModelError for other layers."""
+    layer = _find_layer(model, layer_name)
+    cls = type(layer).__name__
+    kernel = None
+    for attr in ("kernel", "depthwise_kernel"):
+        value = getattr(layer, attr, None)
+        if value is not None:
+            kernel = np.asarray(value)
+            break
+    if kernel is None or kernel.ndim != 4:
+        raise ModelError(f"layer {layer_name!r} ({cls}) has no 2-D convolution kernels to show; "
+                         "choose a Conv2D layer")
+    if "Transpose" in cls:  # (kh, kw, filters, cin) -> (kh, kw, cin, filters)
+        kernel = np.swapaxes(kernel, 2, 3)
+    if cls == "DepthwiseConv2D":  # (kh, kw, cin, mult): each channel its own filter
+        kernel = kernel.reshape(kernel.shape[0], kernel.shape[1], 1, -1)
+    return kernel.astype(np.float32)
+
+
+def _symmetric(x: np.ndarray, axes) -> np.ndarray:
+    """0 -> 0.5, +-max|x| over `axes` -> 1 / 0."""
+    m = np.max(np.abs(x), axis=axes, keepdims=True)
+    return (0.5 + 0.5 * x / np.where(m > 0, m, 1.0)).astype(np.float32)
+
+
+def layer_filters(model, layer_name: str) -> np.ndarray:
+    """The kernels of a conv layer as pictures, each filter scaled so 0 is mid-grey.
+
+    For a layer reading 3 channels (the first layer of an RGB model): (n, kh, kw, 3) colour
+    images in [0, 1] (a filter that likes red is red). Reading 1 channel: (n, kh, kw, 3) grey.
+    Deeper layers: (n, cin, kh, kw) in [0, 1], one small picture per input channel.
+    Raises ModelError for an unknown layer or a layer without conv kernels.
+    """
+    k = _kernel(model, layer_name)
+    per_filter = np.moveaxis(k, 3, 0)  # (n, kh, kw, cin)
+    if k.shape[2] == 3:
+        return _symmetric(per_filter, (1, 2, 3))
+    if k.shape[2] == 1:
+        return np.repeat(_symmetric(per_filter, (1, 2, 3)), 3, axis=3)
+    return _symmetric(np.moveaxis(per_filter, 3, 1), (1, 2, 3))
+
+
+def filters_grid(model, layer_name: str, *, max_filters: int = 64, max_channels: int = 16,
+                 cmap: str = "coolwarm", min_cell: int = 24, gap: int = 2) -> np.ndarray:
+    """The kernels of a conv layer as one picture: (h, w, 3) float32 in [0, 1].
+
+    Colour/grey first-layer kernels side by side (up to `max_filters`); deeper layers as a grid,
+    one row per filter (up to `max_filters`), one column per input channel (up to
+    `max_channels`), coloured with a diverging `cmap` (blue negative, white 0, red positive).
+    """
+    pics = layer_filters(model, layer_name)[: max(1, int(max_filters))]
+    if pics.ndim == 4 and pics.shape[-1] == 3 and _kernel(model, layer_name).shape[2] in (1, 3):
+        n, kh, kw, _ = pics.shape
+        factor = max(1, math.ceil(min_cell / max(kh, kw)))
+        cols = min(n, max(1, math.ceil(math.sqrt(n))))
+        rows = math.ceil(n / cols)
+        ch, cw = kh * factor, kw * factor
+        out = np.ones((rows * ch + (rows - 1) * gap, cols * cw + (cols - 1) * gap, 3), dtype=np.float32)
+        big = np.repeat(np.repeat(pics, factor, axis=1), factor, axis=2)
+        for i in range(n):
+            r, q = divmod(i, cols)
+            out[r * (ch + gap):r * (ch + gap) + ch, q * (cw + gap):q * (cw + gap) + cw] = big[i]
+        return out
+    pics = pics[:, : max(1, int(max_channels))]  # (n, cin, kh, kw)
+    n, cin, kh, kw = pics.shape
+    factor = max(1, math.ceil(min_cell / max(kh, kw)))
+    ch, cw = kh * factor, kw * factor
+    out = np.ones((n * ch + (n - 1) * gap, cin * cw + (cin - 1) * gap, 3), dtype=np.float32)
+    rgb = _apply_cmap(np.repeat(np.repeat(pics, factor, axis=2), factor, axis=3), cmap)
+    for i in range(n):
+        for j in range(cin):
+            out[i * (ch + gap):i * (ch + gap) + ch, j * (cw + gap):j * (cw + gap) + cw] = rgb[i, j]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Patterns that excite a filter
+# --------------------------------------------------------------------------------------------
+
+def filter_pattern(
+    model,
+    layer_name: str,
+    filter_index: int,
+    *,
+    size: tuple[int, int] | None = None,
+    steps: int = 40,
+    step_size: float = 0.05,
+    jitter: int = 2,
+    seed: int = 0,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    progress: Callable[[int, int], None] | None = None,
+    extractor: FeatureExtractor | None = None,
+) -> np.ndarray:
+    """An input picture that makes one filter fire strongly (activation maximisation).
+
+    Starts from seeded noise around mid-grey and takes `steps` (1..500) gradient-ascent steps on
+    the filter's mean activation (a Dense unit's value), each of `step_size` in image units with
+    the gradient scaled to unit RMS; before each step the picture is shifted by up to `jitter`
+    pixels (seeded) so it does not overfit to single pixels. The picture lives in [0, 1] and is
+    mapped to the model's `value_range` before each pass. `progress(i, steps)` is called after
+    every step. size: (h, w) for models that take any size (else the model's own size).
+    Same seed -> same picture. Returns (h, w, 3) float32 in [0, 1] (grey models: repeated).
+    Raises ModelError for an unknown layer, a filter index out of range or a bad size/steps.
+    """
+    import tensorflow as tf
+
+    ex = extractor if extractor is not None else build_extractor(model)
+    out_shape = ex.output_shape(layer_name)
+    n_filters = out_shape[-1]
+    if not 0 <= int(filter_index) < n_filters:
+        raise ModelError(f"layer {layer_name!r} has {n_filters} filters (0..{n_filters - 1}), got {filter_index}")
+    if not 1 <= int(steps) <= 500:
+        raise ModelError(f"steps must be between 1 and 500, got {steps}")
+    h_in, w_in, c_in = ex.input_shape
+    if size is None:
+        size = (h_in or 128, w_in or 128)
+    h, w = int(size[0]), int(size[1])
+    if (h_in is not None and h != h_in) or (w_in is not None and w != w_in) or h < 1 or w < 1:
+        raise ModelError(f"size must be the model's input size {(h_in, w_in)}, got {tuple(size)}")
+    lo, hi = float(value_range[0]), float(value_range[1])
+    sub = ex.submodel(layer_name)
+    idx = int(filter_index)
+
+    @tf.function(reduce_retracing=True)
+    def gradient(img):
+        with tf.GradientTape() as tape:
+            tape.watch(img)
+            act = sub(lo + img * (hi - lo), training=False)
+            score = tf.reduce_mean(act[..., idx])
+        return tape.gradient(score, img), score
+
+    rng = np.random.default_rng(seed)
+    pic = (0.5 + 0.1 * rng.uniform(-1.0, 1.0, size=(1, h, w, c_in))).astype(np.float32)
+    for i in range(int(steps)):
+        dy, dx = (int(v) for v in rng.integers(-jitter, jitter + 1, size=2)) if jitter > 0 else (0, 0)
+        shifted = np.roll(pic, (dy, dx), axis=(1, 2))
+        grad, _ = gradient(tf.constant(shifted))
+        grad = np.roll(np.asarray(grad), (-dy, -dx), axis=(1, 2))
+        rms = float(np.sqrt(np.mean(grad * grad)))
+        if rms > 0:
+            pic = np.clip(pic + step_size * grad / rms, 0.0, 1.0).astype(np.float32)
+        if progress is not None:
+            progress(i + 1, int(steps))
+    out = pic[0]
+    if c_in == 1:
+        out = np.repeat(out, 3, axis=2)
+    elif c_in != 3:
+        out = np.repeat(out.mean(axis=2, keepdims=True), 3, axis=2)
+    return out.astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# Predictions
+# --------------------------------------------------------------------------------------------
+
+def top_k(probabilities, labels: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
+    """[(label, probability), ...] for the k largest, highest first (ties: lower index first).
+
+    probabilities: (n,) or (1, n). labels: n names. Raises ModelError if they disagree.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim == 2 and p.shape[0] == 1:
+        p = p[0]
+    if p.ndim != 1:
+        raise ModelError(f"expected one row of probabilities, got shape {np.shape(probabilities)}")
+    if len(labels) != p.shape[0]:
+        raise ModelError(f"got {p.shape[0]} probabilities but {len(labels)} labels")
+    order = np.argsort(-p, kind="stable")[: max(0, int(k))]
+    return [(str(labels[i]), float(p[i])) for i in order]
+
+
+def grad_cam(model, batch, *, class_index: int, layer_name: str | None = None,
+             extractor: FeatureExtractor | None = None) -> np.ndarray:
+    """Grad-CAM: where in the picture the evidence for one class is.
+
+    batch: (1, H, W, C) the model's input. class_index: which output unit. layer_name: the
+    layer whose maps are weighted (default: the last convolution). Each map is weighted by the
+    mean gradient of the class score over it, summed, ReLU'd, resized (bilinear) to (H, W) and
+    divided by its maximum. When the model ends in a softmax Dense layer, the score is that
+    layer's logit (pre-softmax), as in the Grad-CAM paper. Returns (H, W) float32 in [0, 1]
+    (all zeros if nothing supports the class). Raises ModelError for a bad batch, class index or layer.
+    """
+    import keras
+    import tensorflow as tf
+
+    ex = extractor if extractor is not None else build_extractor(model)
+    arr = ex.check_batch(batch)
+    if arr.shape[0] != 1:
+        raise ModelError(f"expected a batch of one image, got {arr.shape[0]}")
+    name = layer_name or ex.default_cam_layer()
+    node = ex._node(name)
+    if len(_shape(node.tensor)) != 3:
+        raise ModelError(f"layer {name!r} has output {_shape(node.tensor)}, not (H, W, C) maps")
+    final = ex.final_node()
+    layer = final.layer
+    use_logits = (
+        type(layer).__name__ == "Dense"
+        and getattr(layer, "activation", None) is keras.activations.softmax
+        and len(final.inputs) == 1
+    )
+    score_tensor = final.inputs[0] if use_logits else final.tensor
+    n_out = _shape(final.tensor)[-1]
+    if not 0 <= int(class_index) < n_out:
+        raise ModelError(f"model has {n_out} outputs (0..{n_out - 1}), got class {class_index}")
+    grad_model = keras.Model(ex._input, [node.tensor, score_tensor])
+    x = tf.constant(arr)
+    with tf.GradientTape() as tape:
+        maps, out = grad_model(x, training=False)
+        tape.watch(maps)
+        if use_logits:
+            out = tf.matmul(out, layer.kernel) + (layer.bias if layer.bias is not None else 0.0)
+        score = tf.reshape(out, (1, -1))[0, int(class_index)]
+    grads = tape.gradient(score, maps)
+    if grads is None:
+        raise ModelError(f"the class score does not depend on layer {name!r}; choose an earlier layer")
+    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+    cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[0].numpy()
+    cam = _resize_2d(cam, arr.shape[1], arr.shape[2])
+    cam = np.maximum(cam, 0.0)
+    top = float(cam.max())
+    return (cam / top if top > 0 else np.zeros_like(cam)).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# Fitting a picture to a model
+# --------------------------------------------------------------------------------------------
+
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def adapt_image(
+    image,
+    *,
+    size: tuple[int, int] | None,
+    channels: int,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    fit: str = "crop",
+) -> tuple[np.ndarray, list[str]]:
+    """Fit an RGB picture to a model's input and say what was done.
+
+    image: (H, W, 3) (or (H, W) grey) float in [0, 1]. size: (h, w) the model needs, or None to
+    keep the size. fit: "crop" keeps the shape (crops the centre to the target's aspect ratio
+    first), "stretch" resizes to (h, w) directly. channels: 1 (ITU-R 601 luma) or 3 (grey is
+    repeated). value_range: (lo, hi) the model expects; [0, 1] maps linearly onto it.
+    Returns (batch (1, h, w, channels) float32, notes: list of plain sentences).
+    Raises ImageError for a bad image, ModelError for a bad size/channels/range/fit.
+    """
+    img = np.asarray(image, dtype=np.float32)
+    if img.ndim == 2:
+        img = img[..., None]
+    if img.ndim != 3 or img.shape[2] not in (1, 3) or img.shape[0] < 1 or img.shape[1] < 1:
+        raise ImageError(f"expected an (H, W, 3) image, got {np.shape(image)}")
+    if channels not in (1, 3):
+        raise ModelError(f"a model input needs 1 or 3 channels here, got {channels}")
+    if fit not in ("crop", "stretch"):
+        raise ModelError(f"fit must be 'crop' or 'stretch', got {fit!r}")
+    lo, hi = float(value_range[0]), float(value_range[1])
+    if not hi > lo:
+        raise ModelError(f"value range must be (low, high) with high > low, got {tuple(value_range)}")
+    notes: list[str] = []
+    h, w = img.shape[:2]
+    if size is not None:
+        th, tw = int(size[0]), int(size[1])
+        if th < 1 or tw < 1:
+            raise ModelError(f"target size must be positive, got {tuple(size)}")
+        if (th, tw) != (h, w):
+            if fit == "crop" and abs(h * tw - w * th) > max(h, w):
+                if w * th > h * tw:  # too wide
+                    cw = max(1, round(h * tw / th))
+                    left = (w - cw) // 2
+                    img = img[:, left:left + cw]
+                else:
+                    chh = max(1, round(w * th / tw))
+                    top = (h - chh) // 2
+                    img = img[top:top + chh]
+                notes.append(f"cropped the centre to {img.shape[1]}×{img.shape[0]} to keep the shape")
+            verb = "shrunk" if th * tw < img.shape[0] * img.shape[1] else "enlarged"
+            img = np.stack([_resize_2d(img[..., c], th, tw) for c in range(img.shape[2])], axis=-1)
+            notes.append(f"{verb} from {w}×{h} to {tw}×{th} pixels (width×height) the model takes")
+    if channels == 1 and img.shape[2] == 3:
+        img = (img @ _LUMA)[..., None]
+        notes.append("turned into grey (luminance 0.299 R + 0.587 G + 0.114 B): the model reads one channel")
+    elif channels == 3 and img.shape[2] == 1:
+        img = np.repeat(img, 3, axis=2)
+        notes.append("grey copied into R, G and B: the model reads three channels")
+    img = np.clip(img, 0.0, 1.0)
+    if (lo, hi) != (0.0, 1.0):
+        img = lo + img * (hi - lo)
+        notes.append(f"values scaled from 0…1 to {lo:g}…{hi:g}, the range the model was trained on")
+    return img[None].astype(np.float32), notes

@@ -1,0 +1,165 @@
+"""Train Layer Lab's own models, deterministically, and write their weights.
+
+    python -m vizcore.train digits        # ~1 min on 2 cores -> vizcore/models/weights/digits.weights.h5
+    python -m vizcore.train autoencoder   # ~2-3 min on 2 cores -> weights/autoencoder.weights.h5 + .json
+
+Same code, same data, same machine type -> same weights: seeds are fixed with
+``keras.utils.set_random_seed`` and TensorFlow's deterministic ops are switched on.
+The weights are small and committed, so the app never trains anything.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+__all__ = ["train_digits", "train_autoencoder", "autoencoder_tiles", "AE_TRAIN_IMAGES", "AE_HELD_OUT"]
+
+#: Bundled samples the autoencoder trains on, and the one it never sees (its test uses it).
+AE_TRAIN_IMAGES = ("Astronaut", "Coffee", "Rocket", "Hubble deep field", "Camera man", "Brick wall",
+                   "Text", "Test chart")
+AE_HELD_OUT = "Cat"
+
+
+def _deterministic(seed: int = 0) -> None:
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # already enabled / not supported: nothing to do
+        pass
+
+
+def _save_weights_only(trained, fresh, path) -> None:
+    """Save the trained weights without optimizer state (a compiled model's save_weights stores
+    Adam's moments too, tripling the file): copy them into an uncompiled twin and save that."""
+    fresh.set_weights(trained.get_weights())
+    fresh.save_weights(path)
+
+
+def _shifted_copies(x: np.ndarray, y: np.ndarray, *, shift: int):
+    """x plus four copies moved by `shift` pixels up/down/left/right (zero fill): a drawn digit is
+    never centred exactly as the data's were, so the model learns not to care about small moves."""
+    out_x, out_y = [x], [y]
+    for dy, dx in ((shift, 0), (-shift, 0), (0, shift), (0, -shift)):
+        moved = np.roll(x, (dy, dx), axis=(1, 2))
+        if dy > 0:
+            moved[:, :dy] = 0
+        elif dy < 0:
+            moved[:, dy:] = 0
+        if dx > 0:
+            moved[:, :, :dx] = 0
+        elif dx < 0:
+            moved[:, :, dx:] = 0
+        out_x.append(moved)
+        out_y.append(y)
+    return np.concatenate(out_x), np.concatenate(out_y)
+
+
+def train_digits(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> dict:
+    """Train the digits CNN on the fixed split, save weights, return {"accuracy", "seconds", ...}."""
+    import keras
+
+    from .models import digits
+
+    _deterministic(seed)
+    x_tr, y_tr, x_te, y_te = digits.load_split()
+    x_tr, y_tr = _shifted_copies(x_tr, y_tr, shift=2)
+    model = digits.build_digits_model(seed=seed)
+    steps = epochs * int(np.ceil(len(x_tr) / 32))
+    model.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(2e-3, steps)),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    start = time.perf_counter()
+    model.fit(x_tr, y_tr, batch_size=32, epochs=epochs, shuffle=True, verbose=verbose)
+    seconds = time.perf_counter() - start
+    acc = float(np.mean(np.argmax(model.predict(x_te, verbose=0), axis=1) == y_te))
+    digits.DIGITS_WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
+    _save_weights_only(model, digits.build_digits_model(seed=seed), digits.DIGITS_WEIGHTS)
+    return {"accuracy": acc, "seconds": seconds, "train": len(x_tr), "held_out": len(x_te),
+            "weights": str(digits.DIGITS_WEIGHTS)}
+
+
+def autoencoder_tiles(names, *, max_side: int, stride: int):
+    """(x, y) tiles for the edges task from bundled samples.
+
+    x: (N, 32, 32, 3) float32 tiles in [0, 1]; y: (N, 16, 16, 3) the edge_target of the whole
+    image cut at each tile's centre (so targets at tile borders see true neighbours).
+    """
+    from .images import load_sample
+    from .models.seeds import CROP, TILE, edge_target
+
+    xs, ys = [], []
+    for name in names:
+        img = load_sample(name, max_side=max_side).image
+        target = edge_target(img)
+        h, w = img.shape[:2]
+        for top in range(0, h - TILE + 1, stride):
+            for left in range(0, w - TILE + 1, stride):
+                xs.append(img[top:top + TILE, left:left + TILE])
+                ys.append(target[top + CROP:top + TILE - CROP, left + CROP:left + TILE - CROP])
+    return np.asarray(xs, dtype=np.float32), np.asarray(ys, dtype=np.float32)
+
+
+def train_autoencoder(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> dict:
+    """Train the seed tile autoencoder on the edges task, save weights and a JSON record."""
+    import keras
+
+    from .models import seeds
+
+    _deterministic(seed)
+    xa, ya = autoencoder_tiles(AE_TRAIN_IMAGES, max_side=512, stride=24)
+    xb, yb = autoencoder_tiles(AE_TRAIN_IMAGES, max_side=256, stride=16)
+    x, y = np.concatenate([xa, xb]), np.concatenate([ya, yb])
+    model = seeds.tile_autoencoder(seed=seed)
+    steps = epochs * int(np.ceil(len(x) / 64))
+    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
+                  loss="mse")
+    start = time.perf_counter()
+    model.fit(x, y, batch_size=64, epochs=epochs, shuffle=True, verbose=verbose)
+    seconds = time.perf_counter() - start
+    xh, yh = autoencoder_tiles([AE_HELD_OUT], max_side=256, stride=16)
+    pred = model.predict(xh, verbose=0)
+    mean_target = float(y.mean())
+    record = {
+        "task": "edges",
+        "target": "vizcore.models.seeds.edge_target (per-channel Sobel magnitude x EDGE_GAIN, clipped)",
+        "train_images": list(AE_TRAIN_IMAGES),
+        "held_out": AE_HELD_OUT,
+        "train_tiles": int(len(x)),
+        "epochs": epochs,
+        "seed": seed,
+        "mean_target": mean_target,
+        "held_out_mse": float(np.mean((pred - yh) ** 2)),
+        "held_out_flat_mse": float(np.mean((mean_target - yh) ** 2)),
+        "held_out_zero_mse": float(np.mean(yh ** 2)),
+        "seconds": round(seconds, 1),
+    }
+    seeds.AUTOENCODER_WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
+    _save_weights_only(model, seeds.tile_autoencoder(seed=seed), seeds.AUTOENCODER_WEIGHTS)
+    seeds.AUTOENCODER_INFO.write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def main(argv=None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = argparse.ArgumentParser(prog="python -m vizcore.train", description=__doc__.split("\n")[0])
+    parser.add_argument("model", choices=["digits", "autoencoder"])
+    parser.add_argument("--epochs", type=int, default=None)
+    args = parser.parse_args(argv)
+    kwargs = {} if args.epochs is None else {"epochs": args.epochs}
+    result = train_digits(**kwargs) if args.model == "digits" else train_autoencoder(**kwargs)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
