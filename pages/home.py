@@ -77,6 +77,6 @@ for space, planes in compute.channels(choice.key, choice.image):
     with cols[0]:
         st.markdown(f"**{label}**")
         st.caption(text)
-    for col, (name, png) in zip(cols[1:], planes):
+    for col, (name, data, fmt) in zip(cols[1:], planes):
         with col:
-            st.image(png, caption=f"{label}: {name}", width="stretch")
+            st.image(data, output_format=fmt, caption=f"{label}: {name}", width="stretch")

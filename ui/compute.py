@@ -11,18 +11,153 @@ that only shows images (Home) never pays TensorFlow's import time.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
 from vizcore import color
 
-from .panels import PanelView, to_png
+from .panels import PanelView, make_view, to_display, view_of
 
-__all__ = ["channels"]
+__all__ = ["channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d", "conv2d_stack",
+           "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png"]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def channels(key: str, _image: np.ndarray) -> list[tuple[str, list[tuple[str, bytes]]]]:
-    """Every colour space's channels of the image as grey PNGs: [(space, [(channel, png)])]."""
-    return [(space, [(name, to_png(plane)) for name, plane in color.split_channels(_image, space)])
+def channels(key: str, _image: np.ndarray) -> list[tuple[str, list[tuple[str, bytes, str]]]]:
+    """Every colour space's channels as grey images: [(space, [(channel, bytes, format)])]."""
+    return [(space, [(name, *to_display(plane)) for name, plane in color.split_channels(_image, space)])
             for space in color.SPACES]
+
+
+def _layers():
+    """vizcore.layers, imported on first use (it imports TensorFlow)."""
+    from vizcore import layers
+
+    return layers
+
+
+def _to_kernel(kernel: tuple[tuple[float, ...], ...] | None) -> np.ndarray | None:
+    return None if kernel is None else np.asarray(kernel, dtype=np.float32)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def merge(key: str, other_key: str, kind: str, space: str, _a: np.ndarray, _b: np.ndarray) -> PanelView:
+    """``vizcore.merge(kind, a, b, space=space)`` as a panel."""
+    return view_of(_layers().merge(kind, _a, _b, space=space))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def pool(key: str, kind: str, space: str, size: int | None, strides: int | None, padding: str,
+         _image: np.ndarray) -> PanelView:
+    """``vizcore.pool`` (max / average / global_average / depthwise_max) as a panel."""
+    kwargs = {} if kind == "global_average" else {"size": size}
+    if kind in ("max", "average"):
+        kwargs.update(strides=strides, padding=padding)
+    result = _layers().pool(_image, kind=kind, space=space, **kwargs)
+    view = view_of(result)
+    if kind == "global_average":  # keep the mean values for the swatch caption
+        values = tuple(float(v) for v in np.ravel(result.output))
+        view = replace(view, caption="mean = (" + ", ".join(f"{v:.3f}" for v in values) + ")")
+    return view
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def dense(key: str, activation: str, seed: int, units: int, space: str, _image: np.ndarray) -> PanelView:
+    """Per-pixel ``vizcore.dense`` as a panel (all ``units`` maps kept)."""
+    return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def dense_fully_connected(key: str, activation: str, seed: int, size: int, space: str,
+                          _image: np.ndarray) -> PanelView:
+    """``vizcore.dense_fully_connected`` (Flatten → Dense → Reshape) as a panel."""
+    return view_of(_layers().dense_fully_connected(_image, activation=activation, seed=seed, size=size,
+                                                   space=space))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int = 1,
+           kernel_size: int | None = None, strides: int = 1, padding: str = "same",
+           kernel: tuple[tuple[float, ...], ...] | None = None, _image: np.ndarray) -> PanelView:
+    """``vizcore.conv2d`` as a panel with every filter's map. ``kernel``: nested tuples (hashable)."""
+    result = _layers().conv2d(_image, activation=activation, seed=seed, filters=filters,
+                              kernel_size=None if kernel is not None else kernel_size, strides=strides,
+                              padding=padding, kernel=_to_kernel(kernel), space=space)
+    return view_of(result, map_names=[f"filter {i + 1}" for i in range(filters)])
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], seed: int, padding: str,
+                 space: str, _image: np.ndarray) -> PanelView:
+    """``vizcore.conv2d_stack``; ``layers``: (filters, kernel_size, strides, activation) per layer."""
+    specs = [dict(filters=f, kernel_size=k, strides=s, activation=a) for f, k, s, a in layers]
+    result = _layers().conv2d_stack(_image, layers=specs, seed=seed, padding=padding, space=space)
+    return view_of(result, map_names=[f"filter {i + 1}" for i in range(layers[-1][0])])
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: str, seed: int,
+                     filters: int, padding: str, space: str, _image: np.ndarray) -> PanelView:
+    """``vizcore.conv2d_transpose`` as a panel."""
+    result = _layers().conv2d_transpose(_image, kernel_size=kernel_size, strides=strides,
+                                        activation=activation, seed=seed, filters=filters,
+                                        padding=padding, space=space)
+    return view_of(result, map_names=[f"filter {i + 1}" for i in range(filters)])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def activation_plot(name: str) -> bytes:
+    """PNG of an activation's curve y = f(x) on [-5, 5] (matplotlib Figure, no pyplot state)."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    x, y = _layers().activation_curve(name)
+    fig = Figure(figsize=(3.2, 2.4), dpi=110, layout="constrained")
+    ax = fig.subplots()
+    ax.axhline(0, color="#999", lw=0.8)
+    ax.axvline(0, color="#999", lw=0.8)
+    ax.plot(x, x, color="#ccc", lw=1, ls="--", label="y = x")
+    ax.plot(x, y, color="#3b6fd1", lw=2.2, label=name)
+    lo, hi = float(np.min(y)), float(np.max(y))
+    pad = 0.08 * max(hi - lo, 1.0)
+    ax.set_ylim(max(lo, -5.5) - pad, min(hi, 6.5) + pad)
+    ax.set_xlim(-5, 5)
+    ax.set_xlabel("x (input)")
+    ax.set_ylabel("f(x)")
+    ax.set_title(name, fontsize=11)
+    ax.grid(alpha=0.25)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def shrink(key: str, side: int, _image: np.ndarray) -> np.ndarray:
+    """The image with its longer side brought down to ``side`` (aspect kept; never enlarged)."""
+    from vizcore import images
+
+    h, w = _image.shape[:2]
+    scale = min(1.0, side / max(h, w))
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    return _image.copy() if size == (h, w) else images.match_size(_image, size)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.ndarray,
+          _b: np.ndarray) -> list[tuple[str, PanelView]]:
+    """``vizcore.cheat_sheet`` as (group, panel) pairs, in the sheet's order."""
+    from vizcore import sheet as sheet_module
+
+    return [(p.group, view_of(p)) for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def sheet_png(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.ndarray,
+              _b: np.ndarray) -> bytes:
+    """The whole sheet drawn as one PNG (``vizcore.render_sheet_png``)."""
+    from vizcore import sheet as sheet_module
+
+    return sheet_module.render_sheet_png(sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed))

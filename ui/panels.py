@@ -1,30 +1,32 @@
 """Showing panels: an image with its caption, explanation, Keras code and a PNG download.
 
-The shared look of every page. The main entry points (stable; trained-model pages build on them):
+The shared look of every page. Entry points (stable; the trained-model pages build on them):
 
-``to_png(image) -> bytes``
-    Lossless PNG of an image: ``(H, W, 3)`` / ``(H, W)`` / ``(H, W, 1)`` float in [0, 1]
-    (values outside are clipped) or uint8; PNG bytes pass through unchanged.
 ``show_panel(image, *, title, caption="", explanation="", code=None, filename=None, key=None, compact=False)``
-    Draws one panel in the current container (use inside ``st.columns`` for grids).
-    ``compact=True`` (for grids) keeps the explanation, code and download in an expander
-    under the image; otherwise they are shown directly with the code in an expander.
-``download_png(image, *, filename, key, label=..., tooltip=None)``
-    A download button for the image as PNG; clicking it does not rerun the app.
-``PanelView`` / ``view_of(result)``
-    A picklable, display-ready panel (PNG bytes, texts) built from a vizcore ``LayerResult``
-    or ``Panel``; what ``ui.compute`` caches. ``show_view(view, key=..., compact=...)`` draws it.
-``grid(views, *, columns, key)``
-    Panels in rows of ``columns``.
+    Draws one panel in the current container (use inside ``st.columns`` for grids):
+    image, **title** · caption, explanation, an expander with the Keras code, and a PNG
+    download button. ``image`` is an array ((H, W, 3) / (H, W) / (H, W, 1), float in
+    [0, 1] - clipped - or uint8), PNG bytes, or a ``PanelView``. ``compact=True`` (grids)
+    tucks explanation, code and download into a "Details" expander.
+``download_png(image, *, filename, key, label="PNG", tooltip=None)``
+    A download button for the image as PNG, encoded only on click; clicking does not rerun.
+``to_png(image) -> bytes`` / ``to_uint8(image)`` / ``to_display(image) -> (bytes, format)``
+    Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
+    PNG; downloads are always lossless PNG.
+``PanelView``, ``make_view(image, *, title, ...)``, ``view_of(result)``
+    A picklable, display-ready panel (what ``ui.compute`` caches with ``st.cache_data``),
+    from an array or from a vizcore ``LayerResult``/``Panel``. ``show_view(view, key=...)``
+    draws it; ``show_maps(view, key=...)`` draws all its output maps; ``grid(views, ...)``
+    draws many in rows.
 ``page_header(title, intro, choice)``
-    Title, one-paragraph introduction and a line saying which image is shown.
+    Title, introduction and a line naming the image(s) shown.
 """
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,29 +34,52 @@ import streamlit as st
 from PIL import Image
 
 __all__ = [
-    "PanelView", "to_png", "view_of", "show_panel", "show_view", "download_png", "grid",
-    "page_header", "slug", "explain", "source_label", "describe_choice",
+    "PanelView", "to_uint8", "to_png", "to_display", "make_view", "view_of", "show_panel",
+    "show_view", "show_maps", "download_png", "grid", "page_header", "slug", "explain",
+    "source_label", "describe_choice",
 ]
 
 
-def to_png(image: Any) -> bytes:
-    """PNG bytes of ``image`` (see module docstring for accepted arrays); bytes pass through.
+def to_uint8(image: Any) -> np.ndarray:
+    """``image`` as uint8 (H, W, 3) (grey maps repeated); floats are clipped to [0, 1], NaN -> 0.
 
     Raises ValueError for an array that is not (H, W), (H, W, 1) or (H, W, 3).
     """
-    if isinstance(image, (bytes, bytearray)):
-        return bytes(image)
     arr = np.asarray(image)
     if arr.ndim == 3 and arr.shape[-1] == 1:
         arr = arr[..., 0]
     if not (arr.ndim == 2 or (arr.ndim == 3 and arr.shape[-1] == 3)):
-        raise ValueError(f"to_png: expected (H, W), (H, W, 1) or (H, W, 3), got {arr.shape}")
+        raise ValueError(f"expected an image of shape (H, W), (H, W, 1) or (H, W, 3), got {arr.shape}")
     if arr.dtype != np.uint8:
         arr = np.clip(np.nan_to_num(arr.astype(np.float32), nan=0.0), 0.0, 1.0)
         arr = np.round(arr * 255.0).astype(np.uint8)
+    if arr.ndim == 2:
+        arr = np.repeat(arr[..., None], 3, axis=-1)
+    return np.ascontiguousarray(arr)
+
+
+def to_png(image: Any) -> bytes:
+    """Lossless PNG bytes of ``image`` (array as in :func:`to_uint8`); bytes pass through."""
+    if isinstance(image, (bytes, bytearray)):
+        return bytes(image)
     buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
+    Image.fromarray(to_uint8(image)).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+#: Images up to this many pixels are shown as PNG (exact); bigger ones as high-quality JPEG,
+#: which is ~15x faster to encode and ~6x smaller to send (downloads are always PNG).
+EXACT_DISPLAY_PIXELS = 160 * 160
+
+
+def to_display(image: Any) -> tuple[bytes, str]:
+    """Bytes and format ("PNG" or "JPEG") used to show ``image`` in the page."""
+    pixels = to_uint8(image)
+    if pixels.shape[0] * pixels.shape[1] <= EXACT_DISPLAY_PIXELS:
+        return to_png(pixels), "PNG"
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="JPEG", quality=93, subsampling=0)
+    return buf.getvalue(), "JPEG"
 
 
 def slug(text: str) -> str:
@@ -65,23 +90,32 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class PanelView:
-    """A display-ready panel. ``png`` is the image; ``maps`` extra PNGs (e.g. every filter)."""
+    """A display-ready panel (picklable, what ``ui.compute`` caches).
+
+    ``pixels``: uint8 (H, W, 3), the panel's image (downloaded as PNG).
+    ``display``/``display_format``: encoded bytes shown in the page (see :func:`to_display`).
+    ``maps``: extra (name, display bytes, format) per output map, e.g. every Conv2D filter.
+    """
 
     title: str
-    png: bytes
+    pixels: np.ndarray
+    display: bytes
+    display_format: str
     caption: str = ""
     explanation: str = ""
     code: str | None = None
-    maps: tuple[bytes, ...] = ()
-    map_names: tuple[str, ...] = ()
+    maps: tuple[tuple[str, bytes, str], ...] = ()
     shape: tuple[int, ...] | None = None
     params: int | None = None
-    size: tuple[int, int] = (0, 0)  # (width, height) of the PNG
-    extra: dict = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
         return slug(self.title) + ".png"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the image."""
+        return int(self.pixels.shape[1]), int(self.pixels.shape[0])
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -90,72 +124,82 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def explain(result: Any) -> str:
-    """One or two sentences for a result: its own explanation plus shape, parameters and display."""
-    parts = [str(_attr(result, "explanation", "")).strip()]
-    shape = _attr(result, "output_shape")
-    if shape is None and getattr(result, "output", None) is not None:
-        shape = tuple(np.shape(result.output))
-    facts = []
-    if shape is not None and "shape" not in parts[0].lower():
-        facts.append(f"output shape {tuple(shape)}")
-    params = _attr(result, "params")
-    if params is not None and "param" not in parts[0].lower():
-        facts.append(f"{int(params):,} trainable parameter{'s' if params != 1 else ''}")
-    if facts:
-        parts.append(("Gives " if parts[0] else "") + " · ".join(facts) + ".")
+    """One or two sentences for a result: its explanation (what it computes, output shape,
+    parameter count; filled in from ``output_shape``/``params`` when it lacks them) and what
+    the viewer sees (``display_note``)."""
+    text = str(_attr(result, "explanation", "")).strip()
+    if not text:
+        facts = []
+        shape = _attr(result, "output_shape")
+        if shape is not None:
+            facts.append(f"output shape {tuple(int(s) for s in shape)}")
+        params = _attr(result, "params")
+        if params is not None:
+            facts.append(f"{int(params):,} parameters")
+        text = ("Gives " + ", ".join(facts) + ".") if facts else ""
     note = str(_attr(result, "display_note", "")).strip()
-    if note:
-        parts.append(note)
-    return " ".join(p for p in parts if p)
+    return " ".join(p for p in (text, note) if p)
+
+
+def make_view(image: Any, *, title: str, caption: str = "", explanation: str = "",
+              code: str | None = None, maps: Sequence[tuple[str, Any]] = (),
+              shape: tuple[int, ...] | None = None, params: int | None = None) -> PanelView:
+    """A :class:`PanelView` from an image array and its texts (``maps``: (name, array) pairs)."""
+    pixels = to_uint8(image)
+    display, fmt = to_display(pixels)
+    encoded = tuple((name, *to_display(m)) for name, m in maps)
+    return PanelView(title=title, pixels=pixels, display=display, display_format=fmt,
+                     caption=caption, explanation=explanation, code=code, maps=encoded,
+                     shape=tuple(int(v) for v in shape) if shape is not None else None,
+                     params=None if params is None else int(params))
 
 
 def view_of(result: Any, *, title: str | None = None, caption: str | None = None,
-            max_maps: int = 64) -> PanelView:
-    """Turn a vizcore ``LayerResult``/``Panel`` (anything with ``.image``) into a :class:`PanelView`."""
-    image = np.asarray(result.image)
+            max_maps: int = 64, map_names: Sequence[str] | None = None) -> PanelView:
+    """Turn a vizcore ``LayerResult``/``Panel`` (anything with ``.image``) into a :class:`PanelView`.
+
+    Multi-map results (``.maps`` with more than one map) keep up to ``max_maps`` maps.
+    """
     maps = _attr(result, "maps", None)
-    map_pngs: tuple[bytes, ...] = ()
-    map_names: tuple[str, ...] = ()
+    named: list[tuple[str, Any]] = []
     if maps is not None and len(maps) > 1:
-        items = list(maps)[:max_maps]
-        pngs, names = [], []
-        for i, item in enumerate(items):
+        for i, item in enumerate(list(maps)[:max_maps]):
             if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-                names.append(item[0])
-                item = item[1]
+                named.append(item)
             else:
-                names.append(f"map {i + 1}")
-            pngs.append(to_png(item))
-        map_pngs, map_names = tuple(pngs), tuple(names)
+                name = map_names[i] if map_names and i < len(map_names) else f"map {i + 1}"
+                named.append((name, item))
     shape = _attr(result, "output_shape")
     if shape is None and getattr(result, "output", None) is not None:
         shape = tuple(np.shape(result.output))
-    return PanelView(
+    return make_view(
+        result.image,
         title=title or str(_attr(result, "title", "")),
-        png=to_png(image),
         caption=caption if caption is not None else str(_attr(result, "caption", "")),
-        explanation=explain(result),
-        code=_attr(result, "code"),
-        maps=map_pngs,
-        map_names=map_names,
-        shape=tuple(int(s) for s in shape) if shape is not None else None,
-        params=_attr(result, "params"),
-        size=(int(image.shape[1]), int(image.shape[0])),
+        explanation=explain(result), code=_attr(result, "code"), maps=named,
+        shape=shape, params=_attr(result, "params"),
     )
 
 
-def download_png(image: Any, *, filename: str, key: str, label: str = "Download PNG",
+def download_png(image: Any, *, filename: str, key: str, label: str = "PNG",
                  tooltip: str | None = None) -> None:
-    """A button that downloads ``image`` (array or PNG bytes) as ``filename``; no rerun on click."""
+    """A button that downloads ``image`` (array or PNG bytes) as ``filename``; no rerun on click.
+
+    The PNG is encoded only when the button is clicked.
+    """
+    if isinstance(image, (bytes, bytearray)):
+        data: Any = bytes(image)
+    else:
+        pixels = to_uint8(image)
+
+        def data() -> bytes:
+            return to_png(pixels)
+
     st.download_button(
-        label,
-        data=to_png(image),
+        label, data=data,
         file_name=filename if filename.endswith(".png") else filename + ".png",
-        mime="image/png",
-        key=key,
-        icon=":material/download:",
-        on_click="ignore",
-        help=tooltip or "Save this panel's image as a lossless PNG file.",
+        mime="image/png", key=key, icon=":material/download:", on_click="ignore",
+        help=tooltip or "Download this panel's image as a lossless PNG file.",
     )
 
 
@@ -164,35 +208,55 @@ def show_panel(image: Any, *, title: str, caption: str = "", explanation: str = 
                compact: bool = False) -> None:
     """Draw one panel: image, bold title with caption, explanation, code expander, PNG download.
 
-    ``image``: array (see :func:`to_png`) or PNG bytes. ``key`` must be unique on the page
-    (defaults to a slug of the title). ``compact=True`` puts explanation, code and download
-    inside a "Details" expander, for grids.
+    ``image``: an array (see :func:`to_uint8`), PNG bytes, or a :class:`PanelView` (whose
+    texts are used where the arguments are empty). ``key`` must be unique on the page
+    (defaults to a slug of the title). ``compact=True`` puts explanation, code and
+    download inside a "Details" expander, for grids.
     """
+    if isinstance(image, PanelView):
+        view = image
+    elif isinstance(image, (bytes, bytearray)):
+        view = PanelView(title=title, pixels=np.zeros((1, 1, 3), np.uint8), display=bytes(image),
+                         display_format="PNG")
+    else:
+        view = make_view(image, title=title)
+    title = title or view.title
+    caption = caption or view.caption
+    explanation = explanation or view.explanation
+    code = code or view.code
     key = key or slug(title)
     filename = filename or slug(title) + ".png"
-    png = to_png(image)
-    st.image(png, width="stretch")
-    st.markdown(f"**{title}**" + (f" — {caption}" if caption else ""))
+    payload: Any = view.display if isinstance(image, (bytes, bytearray)) else view.pixels
+
+    st.image(view.display, output_format=view.display_format, width="stretch")
+    st.markdown(f"**{title}**" + (f" · {caption}" if caption else ""))
     if compact:
-        with st.expander("Explain · code · PNG"):
+        with st.expander("Details"):
             if explanation:
                 st.caption(explanation)
             if code:
                 st.code(code, language="python")
-            download_png(png, filename=filename, key=f"dl-{key}")
+            download_png(payload, filename=filename, key=f"dl-{key}")
     else:
         if explanation:
             st.caption(explanation)
         if code:
             with st.expander("Keras code for this panel"):
                 st.code(code, language="python")
-        download_png(png, filename=filename, key=f"dl-{key}")
+        download_png(payload, filename=filename, key=f"dl-{key}")
 
 
 def show_view(view: PanelView, *, key: str, compact: bool = False) -> None:
     """Draw a :class:`PanelView` with :func:`show_panel`."""
-    show_panel(view.png, title=view.title, caption=view.caption, explanation=view.explanation,
-               code=view.code, filename=view.filename, key=key, compact=compact)
+    show_panel(view, title=view.title, filename=view.filename, key=key, compact=compact)
+
+
+def show_maps(view: PanelView, *, columns: int = 4, key: str) -> None:
+    """Every output map of a multi-map panel in a grid, each captioned with its name."""
+    for start in range(0, len(view.maps), columns):
+        cols = st.columns(columns, gap="small")
+        for col, (name, data, fmt) in zip(cols, view.maps[start:start + columns]):
+            col.image(data, output_format=fmt, caption=name, width="stretch")
 
 
 def grid(views: Sequence[PanelView], *, columns: int, key: str, compact: bool = True) -> None:
@@ -204,12 +268,12 @@ def grid(views: Sequence[PanelView], *, columns: int, key: str, compact: bool = 
                 show_view(view, key=f"{key}-{i}", compact=compact)
 
 
-def page_header(title: str, intro: str, choice: Any | None = None) -> None:
-    """Page title, introduction, and which image(s) the page shows (with any intake notes)."""
+def page_header(title: str, intro: str, choice: Any | None = None, *, show_other: bool = False) -> None:
+    """Page title, introduction, and which image the page shows (and the second, if it merges)."""
     st.title(title)
     st.markdown(intro)
     if choice is not None:
-        st.caption(describe_choice(choice))
+        st.caption(describe_choice(choice, show_other=show_other))
 
 
 def source_label(choice: Any) -> str:
@@ -219,10 +283,10 @@ def source_label(choice: Any) -> str:
     return f"{where}, {w}×{h} px"
 
 
-def describe_choice(choice: Any) -> str:
+def describe_choice(choice: Any, *, show_other: bool = True) -> str:
     """"Image: **Astronaut** (sample, 512×512 px) · second image: **Coffee**"."""
     text = f"Image: **{choice.name}** ({source_label(choice)})"
     other_name = getattr(choice, "other_name", None)
-    if other_name:
+    if other_name and show_other:
         text += f" · second image: **{other_name}**"
     return text

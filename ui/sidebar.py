@@ -126,7 +126,7 @@ def _forget(store_key: str) -> None:
 def _upload_box(label: str, widget_key: str, store_key: str, help_text: str) -> None:
     container = st.sidebar
     container.file_uploader(
-        label, type=list(images.UPLOAD_TYPES), key=widget_key, help=help_text,
+        label, key=widget_key, help=help_text,
         on_change=_store_upload, args=(widget_key, store_key),
     )
     kept = st.session_state.get(store_key)
@@ -145,7 +145,7 @@ def _use_upload(store_key: str, max_side: int, errors: list[str], fallback: str)
     name, data, digest = kept
     decoded = _decode_cached(digest, max_side, data, name)
     if decoded.error is not None:
-        message = f"{decoded.error} Showing the sample “{fallback}” instead."
+        message = f"Couldn't use “{name}”: {decoded.error} Showing the sample “{fallback}” instead."
         errors.append(message)
         st.sidebar.error(message, icon=":material/error:")
         return None
@@ -186,7 +186,7 @@ def image_choice(*, second: bool = True) -> Choice:
     picked = None
     if source_label == "Upload":
         _upload_box("Upload an image", "upload_main", _MAIN_UPLOAD,
-                    f"PNG, JPEG, GIF, WebP, TIFF, BMP… up to the size limit. Big pictures are "
+                    f"PNG, JPEG, GIF, WebP, TIFF, BMP… up to 20 MB. Big pictures are "
                     f"shrunk to {max_side} px. The picture stays in this browser session and "
                     f"is never put in a link.")
         picked = _use_upload(_MAIN_UPLOAD, max_side, errors, sample)
@@ -228,7 +228,7 @@ def image_choice(*, second: bool = True) -> Choice:
         other_picked = None
         if other_source == "Upload":
             st.file_uploader(
-                "Upload a second image", type=list(images.UPLOAD_TYPES), key="upload_other",
+                "Upload a second image", key="upload_other",
                 help="Stays in this browser session; never put in a link.",
                 on_change=_store_upload, args=("upload_other", _OTHER_UPLOAD),
             )
@@ -237,7 +237,8 @@ def image_choice(*, second: bool = True) -> Choice:
                 _, data, digest = kept
                 dec = _decode_cached(digest, max_side, data, kept[0])
                 if dec.error is not None:
-                    message = f"{dec.error} Using the sample “{other_sample}” as the second image."
+                    message = (f"Couldn't use “{kept[0]}”: {dec.error} "
+                               f"Using the sample “{other_sample}” as the second image.")
                     errors.append(message)
                     st.error(message, icon=":material/error:")
                 else:

@@ -34,7 +34,7 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["begin_run", "bind", "url_param", "put", "remember", "recall", "is_fresh_visit", "current_page"]
+__all__ = ["begin_run", "bind", "list_of", "url_param", "put", "remember", "recall", "is_fresh_visit", "current_page"]
 
 _MEM = "_mem:"
 _URL_SNAPSHOT = "_ll_url_snapshot"  # the query params the session was opened with
@@ -47,7 +47,22 @@ _FRESH = "_ll_fresh_visit"
 def _encode(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
     return str(value)
+
+
+def list_of(options) -> Callable[[str], list]:
+    """A ``cast`` for multiselects: "a,b" -> ["a", "b"], keeping only known options (bind(..., cast=list_of(OPTS)))."""
+    known = list(options)
+
+    def cast(text: str) -> list:
+        picked = [part for part in str(text).split(",") if part in known]
+        if not picked and text:
+            raise ValueError(f"none of {text!r} are options")
+        return picked
+
+    return cast
 
 
 def _cast_bool(text: str) -> bool:
@@ -64,6 +79,24 @@ def current_page() -> str:
     return str(st.session_state.get(_PAGE, ""))
 
 
+def _ensure_entry_point() -> None:
+    """Make sure the page runs through app.py's ``st.navigation``.
+
+    Streamlit starts every server in its old "pages/ directory" mode until app.py has
+    called ``st.navigation`` once. A shared link such as ``/merging?kind=Add`` opened as the
+    very first visit after a server start would then run ``pages/merging.py`` on its own
+    (no page config, wrong menu). Here: switch the mode off, as ``st.navigation`` does, and
+    rerun, so the same URL is served through app.py. Happens at most once per session.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and _PAGE not in st.session_state \
+            and not st.session_state.get("_ll_entry_retried"):
+        st.session_state["_ll_entry_retried"] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def begin_run() -> None:
     """Start a run: snapshot the opening URL once, reset this run's URL parameters.
 
@@ -71,6 +104,7 @@ def begin_run() -> None:
     Also records whether this run is the first one after arriving on the page
     (:func:`is_fresh_visit`).
     """
+    _ensure_entry_point()
     if _URL_SNAPSHOT not in st.session_state:
         st.session_state[_URL_SNAPSHOT] = {k: st.query_params.get(k) for k in st.query_params}
     st.session_state[_RUN_PARAMS] = {}

@@ -1,0 +1,65 @@
+"""Activations: each activation's curve beside its effect on the image."""
+import streamlit as st
+
+from ui import compute, panels, state
+from ui.sidebar import image_choice
+from vizcore import SPACES
+from vizcore.layers import ACTIVATION_INFO, ACTIVATIONS
+
+SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
+LAYERS = ("Conv2D 3×3", "Dense per pixel")
+DEFAULT_SET = ["linear", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus"]
+SEEDS = range(0, 1_000_000)
+
+
+def controls() -> tuple[str, str, int, list[str]]:
+    cols = st.columns([2, 2, 1], gap="medium")
+    layer = cols[0].segmented_control(
+        "Layer before the activation", LAYERS, required=True,
+        help="The activation is applied to this layer's output: a seeded 3×3 Conv2D (edges, textures) or a "
+             "per-pixel Dense (a weighted mix of the channels).",
+        **state.bind("layer", LAYERS[0], choices=LAYERS))
+    space = cols[1].segmented_control(
+        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
+        help="Input channels of the layer.", **state.bind("space", "rgb", choices=SPACES))
+    seed = cols[2].number_input("Seed", min_value=0, max_value=999_999, step=1,
+                                help="Seed of the layer's random weights (the same for every activation).",
+                                **state.bind("seed", 0, choices=SEEDS, cast=int))
+    names = st.multiselect(
+        "Activations", ACTIVATIONS,
+        help=f"Pick any of the {len(ACTIVATIONS)} element-wise activations in keras.activations.",
+        **state.bind("acts", DEFAULT_SET, cast=state.list_of(ACTIVATIONS)))
+    return layer, space, int(seed), names
+
+
+choice = image_choice(second=False)
+panels.page_header(
+    "Activations",
+    "An activation is a function applied to **every value on its own** after a layer's weighted sum. "
+    "Without it, stacked layers would collapse into one linear map. Left: the curve f(x) "
+    "(dashed: y = x). Right: the same layer's output passed through it. Grey maps are min–max "
+    "stretched unless the activation's range is already [0, 1] (each panel says which).",
+    choice,
+)
+layer, space, seed, names = controls()
+if not names:
+    st.info("Pick at least one activation above.")
+with st.spinner("Applying activations…"):
+    rows = []
+    for name in names:
+        if layer == LAYERS[0]:
+            view = compute.conv2d(choice.key, space=space, activation=name, seed=seed, filters=1, kernel_size=3,
+                                  _image=choice.image)
+        else:
+            view = compute.dense(choice.key, name, seed, 1, space, choice.image)
+        rows.append((name, compute.activation_plot(name), view))
+for start in range(0, len(rows), 2):
+    outer = st.columns(2, gap="large")
+    for box, (name, curve, view) in zip(outer, rows[start:start + 2]):
+        with box.container(border=True):
+            st.markdown(f"### `{name}`")
+            st.caption(ACTIVATION_INFO[name])
+            c1, c2 = st.columns(2, gap="small")
+            c1.image(curve, output_format="PNG", width="stretch")
+            with c2:
+                panels.show_view(view, key=f"act-{name}", compact=True)

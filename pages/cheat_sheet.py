@@ -1,0 +1,61 @@
+"""Cheat sheet: every panel of the seed sheet for the chosen image(s) at once, with a PNG download."""
+import streamlit as st
+
+from ui import compute, panels, state
+from ui.sidebar import image_choice
+from vizcore import SPACES
+
+SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
+SEEDS = range(0, 1_000_000)
+COLUMNS = {"Merging": 4, "Pooling": 4}
+
+
+def sheet_controls() -> tuple[tuple[str, ...], int, int]:
+    cols = st.columns([3, 1, 1], gap="medium")
+    spaces = cols[0].multiselect(
+        "Colour spaces", SPACES, format_func=SPACE_LABELS.get,
+        help="Spaces of the merging and pooling panels (Dense and Conv panels work in RGB).",
+        **state.bind("spaces", list(SPACES), cast=state.list_of(SPACES)))
+    seed = cols[1].number_input("Seed", min_value=0, max_value=999_999, step=1,
+                                help="Seed of every untrained layer on the sheet.",
+                                **state.bind("seed", 0, choices=SEEDS, cast=int))
+    columns = cols[2].select_slider("Panels per row", (3, 4, 5, 6, 8),
+                                    help="Fewer panels per row show each bigger (good on a projector).",
+                                    **state.bind("cols", 5, choices=(3, 4, 5, 6, 8), cast=int))
+    return tuple(s for s in SPACES if s in spaces) or ("rgb",), int(seed), columns
+
+
+choice = image_choice(second=True)
+panels.page_header(
+    "Cheat sheet",
+    "Every layer on one page: merges and pooling in each colour space, Dense and Conv2D with the "
+    "common activations, two-layer stacks and Conv2DTranspose upsampling — all computed on your image. "
+    "Download it as one PNG to print or put on a slide.",
+    choice, show_other=True,
+)
+spaces, seed, columns = sheet_controls()
+with st.spinner("Computing the whole sheet…"):
+    items = compute.sheet(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
+
+
+def _png() -> bytes:
+    return compute.sheet_png(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
+
+
+st.download_button(
+    f"Download the sheet as PNG ({len(items)} panels)", data=_png,
+    file_name=f"layer-lab-cheat-sheet-{panels.slug(choice.name)}.png", mime="image/png",
+    icon=":material/download:", on_click="ignore", type="primary",
+    help="One PNG with every panel and its title, drawn with matplotlib (takes a few seconds).",
+)
+groups: dict[str, list] = {}
+for group, view in items:
+    groups.setdefault(group, []).append(view)
+for group, views in groups.items():
+    st.subheader(f"{group} ({len(views)})")
+    n = min(columns, len(views))
+    for start in range(0, len(views), n):
+        cols = st.columns(n, gap="small")
+        for col, (i, view) in zip(cols, enumerate(views[start:start + n], start)):
+            with col:
+                panels.show_view(view, key=f"sheet-{panels.slug(group)}-{i}", compact=True)

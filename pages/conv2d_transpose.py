@@ -1,0 +1,88 @@
+"""Conv2DTranspose: learned upsampling; how kernel size and strides set the output size."""
+import streamlit as st
+
+from ui import compute, panels, state
+from ui.sidebar import image_choice
+from vizcore import SPACES
+from vizcore.layers import ACTIVATIONS
+
+SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
+KERNEL_SIZES = tuple(range(1, 9))
+STRIDES = (1, 2, 3, 4)
+PADDINGS = ("same", "valid")
+INPUT_SIDES = (32, 64, 128, 256)
+SEEDS = range(0, 1_000_000)
+
+
+def transpose_controls() -> dict:
+    cols = st.columns(4, gap="medium")
+    k = cols[0].select_slider("Kernel size", KERNEL_SIZES,
+                              help="Each input pixel stamps a k×k patch of weights onto the output.",
+                              **state.bind("k", 4, choices=KERNEL_SIZES, cast=int))
+    s = cols[1].select_slider("Strides", STRIDES,
+                              help="Distance between stamps in the output: the upsampling factor.",
+                              **state.bind("strides", 2, choices=STRIDES, cast=int))
+    activation = cols[2].selectbox("Activation", ACTIVATIONS, help="Applied to every output value.",
+                                   **state.bind("activation", "linear", choices=ACTIVATIONS))
+    padding = cols[3].segmented_control(
+        "Padding", PADDINGS, required=True,
+        help='"same": output exactly strides × input. "valid": the stamps that stick out at the border '
+             "are kept, so the output is max(k − s, 0) pixels larger.",
+        **state.bind("padding", "same", choices=PADDINGS))
+    cols = st.columns(4, gap="medium")
+    space = cols[0].segmented_control(
+        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
+        help="Input channels (1 in luminance, 3 otherwise); the kernel has one k×k slice per channel.",
+        **state.bind("space", "rgb", choices=SPACES))
+    side = cols[1].select_slider(
+        "Input size (longer side, px)", INPUT_SIDES,
+        help="The image is shrunk first so the pattern each stamp leaves is visible (and the output stays small).",
+        **state.bind("in_side", 64, choices=INPUT_SIDES, cast=int))
+    seed = cols[2].number_input("Seed", min_value=0, max_value=999_999, step=1,
+                                help="Seed of the GlorotUniform initialiser for the kernel.",
+                                **state.bind("seed", 0, choices=SEEDS, cast=int))
+    return dict(kernel_size=k, strides=s, activation=activation, padding=padding, space=space, side=side,
+                seed=int(seed))
+
+
+choice = image_choice(second=False)
+panels.page_header(
+    "Conv2DTranspose",
+    "`Conv2DTranspose` (sometimes called deconvolution) goes the other way from a strided `Conv2D`: it "
+    "makes the image **bigger**. Every input pixel multiplies a k×k kernel and adds it onto the output, "
+    "one stamp every `strides` pixels; where stamps overlap they add up. Decoders, U-Nets and GANs use "
+    "it to upsample. When k is not a multiple of the strides, overlaps are uneven and a "
+    "**checkerboard** pattern appears.",
+    choice,
+)
+opts = transpose_controls()
+small = compute.shrink(choice.key, opts["side"], choice.image)
+with st.spinner("Upsampling…"):
+    result = compute.conv2d_transpose(
+        f"{choice.key}|{opts['side']}", kernel_size=opts["kernel_size"], strides=opts["strides"],
+        activation=opts["activation"], seed=opts["seed"], filters=1, padding=opts["padding"],
+        space=opts["space"], _image=small)
+h, w = small.shape[:2]
+k, s = opts["kernel_size"], opts["strides"]
+oh, ow = result.shape[:2] if result.shape else result.size[::-1]
+m = st.columns(3)
+m[0].metric("Input", f"{w}×{h}")
+m[1].metric("Output", f"{ow}×{oh}", delta=f"×{ow / w:.2g}", delta_color="off")
+m[2].metric("Parameters", f"{result.params:,}")
+if opts["padding"] == "same":
+    rule = f"With padding “same” the output is input × strides: {h} × {s} = {h * s}."
+else:
+    rule = (f"With padding “valid” every stamp is kept whole: input × strides + max(k − s, 0) = "
+            f"{h} × {s} + {max(k - s, 0)} = {h * s + max(k - s, 0)}.")
+overlap = ("Each output pixel gets exactly one stamp value (k = s): no overlap, no checkerboard." if k == s else
+           "k is a multiple of s: every output pixel is covered the same number of times." if k % s == 0 else
+           "k is not a multiple of s: some output pixels get more overlapping stamps than their neighbours, "
+           "hence the checkerboard." if k > s else
+           "k < s: stamps do not touch, leaving gaps (zeros before the bias/activation) between them.")
+st.markdown(f"**Output size.** {rule} {overlap}")
+left, right = st.columns([1, 2], gap="large")
+with left:
+    panels.show_panel(small, title="Input", caption=f"{choice.name}, {w}×{h}", key="tin",
+                      explanation="The image after shrinking to the chosen input size.")
+with right:
+    panels.show_view(result, key="transpose")

@@ -1,0 +1,92 @@
+"""Dense: one Dense layer on every pixel, and a fully connected Flatten → Dense → Reshape."""
+import streamlit as st
+
+from ui import compute, panels, state
+from ui.sidebar import image_choice
+from vizcore import SPACES
+from vizcore.layers import ACTIVATION_INFO, ACTIVATIONS
+
+SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
+DEFAULT_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softplus")
+SEEDS = range(0, 1_000_000)
+UNITS = tuple(range(1, 9))
+FC_SIZES = (8, 16, 24, 32, 48, 64)
+
+
+def per_pixel_controls() -> tuple[str, int, int, list[str]]:
+    cols = st.columns([2, 1, 1], gap="medium")
+    space = cols[0].segmented_control(
+        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
+        help="The channels each pixel brings to the layer: 1 in luminance, 3 otherwise.",
+        **state.bind("space", "luminance", choices=SPACES))
+    units = cols[1].select_slider(
+        "Units", UNITS, help="Outputs per pixel (Dense(units)). Each unit is one output map; all are shown.",
+        **state.bind("units", 1, choices=UNITS, cast=int))
+    seed = cols[2].number_input(
+        "Seed", min_value=0, max_value=999_999, step=1,
+        help="Seed of the GlorotUniform initialiser: the same seed always gives the same random weights.",
+        **state.bind("seed", 0, choices=SEEDS, cast=int))
+    names = st.multiselect(
+        "Activations", ACTIVATIONS,
+        help="Each activation gets its own panel: the same Dense weights, a different non-linearity after them.",
+        **state.bind("acts", list(DEFAULT_ACTIVATIONS), cast=state.list_of(ACTIVATIONS)))
+    return space, units, int(seed), names
+
+
+choice = image_choice(second=False)
+panels.page_header(
+    "Dense",
+    "A `Dense` layer computes `activation(x · W + b)` on the **last axis** of its input. On an image "
+    "of shape (H, W, C) that axis is the channels, so the same small weight matrix (C × units) is "
+    "applied to **every pixel on its own** — like a 1×1 convolution. Only after `Flatten` does Dense "
+    "connect every pixel to every output.",
+    choice,
+)
+st.subheader("Per pixel: Dense on the channels")
+space, units, seed, names = per_pixel_controls()
+if not names:
+    st.info("Pick at least one activation above.")
+with st.spinner("Running Dense…"):
+    views = [compute.dense(choice.key, a, seed, units, space, choice.image) for a in names]
+per_row = 5 if len(views) > 4 else max(len(views), 1)
+for start in range(0, len(views), per_row):
+    cols = st.columns(per_row, gap="small")
+    for col, name, view in zip(cols, names[start:start + per_row], views[start:start + per_row]):
+        with col:
+            panels.show_view(view, key=f"dense-{name}", compact=True)
+            st.caption(ACTIVATION_INFO[name])
+if units > 1 and views:
+    with st.expander(f"All {units} output maps of “{names[0]}”"):
+        panels.show_maps(views[0], columns=min(units, 4), key="dense-maps")
+
+st.divider()
+st.subheader("Fully connected: Flatten → Dense → Reshape")
+cols = st.columns([1, 1, 1], gap="medium")
+size = cols[0].select_slider(
+    "Image size (side, px)", FC_SIZES,
+    help="The image is shrunk to size × size first: the weight matrix has (size²·C)² entries, so it "
+         "explodes with the size (64×64 RGB would need 151 million).",
+    **state.bind("fc_size", 32, choices=FC_SIZES, cast=int))
+fc_act = cols[1].selectbox(
+    "Activation", ACTIVATIONS, help="Applied after the fully connected Dense layer.",
+    **state.bind("fc_act", "linear", choices=ACTIVATIONS))
+with st.spinner("Building a fully connected layer…"):
+    fc = compute.dense_fully_connected(choice.key, fc_act, seed, size, space, choice.image)
+    pixel = views[0] if views else compute.dense(choice.key, "linear", seed, units, space, choice.image)
+left, right = st.columns([1, 1], gap="large")
+with left:
+    panels.show_view(fc, key="fc")
+with right:
+    m1, m2 = st.columns(2)
+    m1.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
+              help="C·units weights + units biases, shared by every pixel.")
+    m2.metric("Fully connected parameters", f"{fc.params:,}",
+              help="(size²·C) inputs × (size²·C) outputs weights + one bias per output.")
+    st.markdown(
+        f"**Why so different?** Per pixel, Dense only mixes one pixel's {1 if space == 'luminance' else 3} "
+        f"channel value(s), and the same weights are reused at all {choice.image.shape[0] * choice.image.shape[1]:,} "
+        f"pixels: {pixel.params:,} parameters whatever the image size. After `Flatten`, every one of the "
+        f"{size}×{size} output values has its own weight for every input value, so the count grows with "
+        f"the **square** of the number of pixels. That is why networks use convolutions (local, shared "
+        f"weights) on images and keep fully connected layers for small inputs at the end."
+    )

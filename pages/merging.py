@@ -1,0 +1,77 @@
+"""Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate of two images."""
+import streamlit as st
+
+from ui import compute, panels, state
+from ui.sidebar import image_choice
+from vizcore import SPACES
+from vizcore.layers import MERGE_KINDS
+
+SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
+KIND_HELP = {
+    "Add": "a + b, value by value (bright areas saturate at 1).",
+    "Subtract": "a − b (negative values are clipped to 0: black).",
+    "Multiply": "a × b: dark wherever either image is dark, like stacked slides.",
+    "Average": "(a + b) / 2: a double exposure.",
+    "Maximum": "the larger of a and b at each value: 'lighten'.",
+    "Minimum": "the smaller of a and b at each value: 'darken'.",
+    "Concatenate": "stacks the channels of a and b; nothing is combined (shown side by side).",
+}
+
+
+def single_controls() -> tuple[str, str]:
+    cols = st.columns([3, 2])
+    kind = cols[0].segmented_control(
+        "Merge layer", MERGE_KINDS, required=True,
+        help="Which keras.layers merge layer combines the two images. " +
+             " ".join(f"{k}: {v}" for k, v in KIND_HELP.items()),
+        **state.bind("kind", "Add", choices=MERGE_KINDS))
+    space = cols[1].segmented_control(
+        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
+        help="Both images are converted to this space, merged there, clipped to [0, 1] and converted back "
+             "to RGB to be shown. The same layer gives different pictures in different spaces.",
+        **state.bind("space", "rgb", choices=SPACES))
+    return kind, space
+
+
+choice = image_choice(second=True)
+panels.page_header(
+    "Merging layers",
+    "Merge layers combine **two tensors of the same shape** into one, with no weights to learn "
+    "(0 parameters). Networks use them to join branches: `Add` in residual connections, "
+    "`Concatenate` in U-Nets and Inception blocks, `Multiply` for attention gates.",
+    choice, show_other=True,
+)
+
+st.subheader("One merge, up close")
+kind, space = single_controls()
+st.caption(f"**{kind}**: {KIND_HELP[kind]}")
+with st.spinner("Merging…"):
+    result = compute.merge(choice.key, choice.other_key, kind, space, choice.image, choice.other)
+cols = st.columns([1, 1, 2], gap="medium")
+with cols[0]:
+    panels.show_panel(choice.image, title="Input a", caption=choice.name,
+                      explanation="The first image (sidebar).", key="input-a")
+with cols[1]:
+    panels.show_panel(choice.other, title="Input b", caption=choice.other_name,
+                      explanation="The second image, brought to a's size (sidebar → Second image).",
+                      key="input-b")
+with cols[2]:
+    panels.show_view(result, key="single")
+
+st.divider()
+st.subheader(f"All {len(MERGE_KINDS)} merges × {len(SPACES)} colour spaces")
+st.markdown("Rows are layers, columns colour spaces. Open **Details** under a panel for its "
+            "explanation, Keras code and PNG.")
+with st.spinner(f"Computing {len(MERGE_KINDS) * len(SPACES)} merges…"):
+    grid = [[compute.merge(choice.key, choice.other_key, k, s, choice.image, choice.other) for s in SPACES]
+            for k in MERGE_KINDS]
+header = st.columns([1] + [3] * len(SPACES), gap="small")
+for col, s in zip(header[1:], SPACES):
+    col.markdown(f"#### {SPACE_LABELS[s]}")
+for k, row in zip(MERGE_KINDS, grid):
+    cols = st.columns([1] + [3] * len(SPACES), gap="small")
+    cols[0].markdown(f"**{k}**")
+    cols[0].caption(KIND_HELP[k])
+    for col, s, view in zip(cols[1:], SPACES, row):
+        with col:
+            panels.show_view(view, key=f"grid-{k}-{s}", compact=True)
