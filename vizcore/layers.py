@@ -260,52 +260,61 @@ def _traced(key: tuple, body: Callable, n_inputs: int = 1) -> Callable:
 # tf.image), checked against them in the tests.
 
 
-def _matmul3(x, matrix, bias=None):
-    shape = tf.shape(x)
-    y = tf.reshape(tf.matmul(tf.reshape(x, (-1, 3)), matrix), tf.concat([shape[:-1], [-1]], 0))
-    return y if bias is None else y + bias
+# 1×1 convolution kernels of the colour matrices: TensorFlow fuses conv + bias + relu
+# into one pass, where a broadcast add over a length-3 axis would be a slow extra pass.
+_LUMA_K = _LUMA32.reshape(1, 1, 3, 1)
+_FWD_K = _FWD32.reshape(1, 1, 3, 3)
+_INV_K = _INV32.reshape(1, 1, 3, 3)
+
+
+def _conv1x1(x, kernel, bias=None):
+    y = tf.nn.conv2d(x, kernel, 1, "VALID")
+    return y if bias is None else tf.nn.relu(tf.nn.bias_add(y, bias))
 
 
 def _tf_to_space(rgb, space: str):
-    """RGB (N, H, W, 3) -> (N, H, W, C) in ``space``, clipped to [0, 1] like color.to_space."""
-    rgb = tf.clip_by_value(rgb, 0.0, 1.0)
+    """RGB (N, H, W, 3) already in [0, 1] -> (N, H, W, C) in ``space``, in [0, 1] like color.to_space."""
     if space == "rgb":
         return rgb
     if space == "luminance":
-        return tf.clip_by_value(_matmul3(rgb, _LUMA32[:, None]), 0.0, 1.0)
+        return tf.minimum(_conv1x1(rgb, _LUMA_K), 1.0)  # weights >= 0, so only the top can overflow
     if space == "ycbcr":
-        return tf.clip_by_value(_matmul3(rgb, _FWD32, _OFFSET32), 0.0, 1.0)
-    return tf.clip_by_value(tf.image.rgb_to_hsv(rgb), 0.0, 1.0)
+        return tf.minimum(_conv1x1(rgb, _FWD_K, _OFFSET32), 1.0)
+    return tf.image.rgb_to_hsv(rgb)  # in [0, 1] for inputs in [0, 1]
 
 
 def _tf_from_space(x, space: str):
-    """(N, H, W, C) in ``space`` -> displayable RGB (N, H, W, 3), or grey (N, H, W) for luminance.
+    """(N, H, W, C) in ``space`` with values already in [0, 1] -> RGB (N, H, W, 3) in [0, 1].
 
-    Like color.from_space: hue wraps, everything else is clipped to [0, 1].
+    Luminance comes back as a grey (N, H, W) map (shown through a broadcast view).
+    Like color.from_space; hue 1 and hue 0 give the same colour, so no wrap is needed.
     """
     if space == "luminance":
-        return tf.clip_by_value(x[..., 0], 0.0, 1.0)
+        return tf.squeeze(x, -1)
     if space == "rgb":
-        return tf.clip_by_value(x, 0.0, 1.0)
+        return x
     if space == "ycbcr":
-        return tf.clip_by_value(_matmul3(x, _INV32, _INV_BIAS32), 0.0, 1.0)
-    hue = x[..., :1] - tf.floor(x[..., :1])
-    hsv = tf.concat([hue, tf.clip_by_value(x[..., 1:], 0.0, 1.0)], -1)
-    return tf.clip_by_value(tf.image.hsv_to_rgb(hsv), 0.0, 1.0)
+        return tf.minimum(_conv1x1(x, _INV_K, _INV_BIAS32), 1.0)
+    return tf.minimum(tf.image.hsv_to_rgb(x), 1.0)  # >= 0 for s, v in [0, 1]
 
 
-def _tf_display(y, mode: str):
-    """Feature maps (N, H, W, k) -> (shown maps in [0, 1], per-map min, per-map max)."""
-    lo = tf.reduce_min(y, axis=(1, 2), keepdims=True)
-    hi = tf.reduce_max(y, axis=(1, 2), keepdims=True)
+def _tf_display(y, mode: str, unit_range: bool = False):
+    """Feature maps (1, H, W, k) -> (shown maps in [0, 1], per-map min, per-map max), min/max (1, 1, 1, k).
+
+    ``unit_range``: the values are known to lie in [0, 1] (sigmoid...), so "clip" needs no pass.
+    A constant map comes out 0 here; :func:`_fix_maps` shows it clipped instead.
+    """
+    if y.shape[-1] == 1:  # a full reduction is much faster than one over two strided axes
+        lo = tf.reshape(tf.reduce_min(y), (1, 1, 1, 1))
+        hi = tf.reshape(tf.reduce_max(y), (1, 1, 1, 1))
+    else:
+        lo = tf.reduce_min(y, axis=(1, 2), keepdims=True)
+        hi = tf.reduce_max(y, axis=(1, 2), keepdims=True)
     if mode == "clip":
-        return tf.clip_by_value(y, 0.0, 1.0), lo, hi
+        return (y if unit_range else tf.clip_by_value(y, 0.0, 1.0)), lo, hi
     spread = hi - lo
-    flat = spread <= 0
-    # (y - lo) / (hi - lo) is in [0, 1] exactly in float arithmetic; constant maps show clipped.
-    shown = (y - lo) / tf.where(flat, tf.ones_like(spread), spread)
-    shown = shown + tf.where(flat, tf.clip_by_value(lo, 0.0, 1.0), tf.zeros_like(lo))
-    return shown, lo, hi
+    # (y - lo) / (hi - lo) lies in [0, 1] exactly in float arithmetic.
+    return (y - lo) / tf.where(spread > 0, spread, tf.ones_like(spread)), lo, hi
 
 
 def _tf_block_indices(size, pooled, pool_size: int, strides: int, padding: str):
@@ -385,8 +394,11 @@ def _check_image(image, what: str = "image") -> np.ndarray:
             "(divide 8-bit images by 255 first, or use vizcore.load_image)"
         )
     arr = arr.astype(np.float32, copy=False)
-    if not np.isfinite(arr).all():
+    low, high = arr.min(), arr.max()
+    if not (np.isfinite(low) and np.isfinite(high)):
         raise ImageError(f"{what}: the image contains NaN or infinite values")
+    if low < 0 or high > 1:  # the graphs expect [0, 1], as vizcore.to_space would clip
+        arr = np.clip(arr, 0.0, 1.0)
     return arr
 
 
@@ -481,10 +493,27 @@ def _shape_text(shape) -> str:
     return "×".join(str(int(s)) for s in shape)
 
 
+def _fix_maps(shown: np.ndarray, lo: np.ndarray, hi: np.ndarray, mode: str) -> np.ndarray:
+    """Patch the rare maps the graph cannot show: constant ones (shown clipped) and non-finite ones."""
+    lo, hi = np.ravel(lo), np.ravel(hi)
+    bad = ~(np.isfinite(lo) & np.isfinite(hi))
+    flat = (hi <= lo) & (mode == "minmax")
+    if not (bad.any() or flat.any()):
+        return shown
+    shown = np.array(shown, dtype=np.float32)
+    for j in np.flatnonzero(flat | bad):
+        if flat[j] and not bad[j]:
+            shown[..., j] = np.clip(lo[j], 0.0, 1.0)
+        else:
+            shown[..., j] = np.clip(np.nan_to_num(shown[..., j], nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+    return shown
+
+
 def _feature_result(*, y, shown, lo, hi, mode, params, code, title, caption, explanation, settings):
     """Assemble a LayerResult for feature maps y (1, H, W, k) shown as grey."""
     output = np.asarray(y)[0]
-    shown = np.asarray(shown)[0]
+    lo, hi = np.asarray(lo), np.asarray(hi)
+    shown = _fix_maps(np.asarray(shown)[0], lo, hi, mode)
     maps = np.moveaxis(shown, -1, 0)
     return LayerResult(
         title=title,
@@ -495,7 +524,7 @@ def _feature_result(*, y, shown, lo, hi, mode, params, code, title, caption, exp
         params=int(params),
         code=code,
         display=mode,
-        display_note=_display_note(mode, np.asarray(lo), np.asarray(hi)),
+        display_note=_display_note(mode, lo, hi),
         output_shape=tuple(output.shape),
         maps=maps,
         settings=settings,
@@ -579,25 +608,23 @@ def merge(kind: str, a, b, *, space: str) -> LayerResult:
         xa = _tf_to_space(a_img[None], space)
         xb = _tf_to_space(b_img[None], space)
         y = layer([xa, xb])
-        clipped = tf.clip_by_value(y, 0.0, 1.0)
-        c = _channels(space)
         if kind == "Concatenate":
-            halves = tf.concat([clipped[..., :c], clipped[..., c:]], 0)
-            shown = _tf_from_space(halves, space)
-            shown = tf.concat([shown[0], shown[1]], 1)  # side by side
-            return y[0], shown, clipped[0]
-        return y[0], _tf_from_space(clipped, space)[0], clipped[0]
+            # Both inputs are in [0, 1], so the output needs no clipping and its two
+            # halves are exactly xa and xb: show them side by side.
+            shown = tf.concat([_tf_from_space(xa, space), _tf_from_space(xb, space)], 2)
+            return y[0], shown[0]
+        return y[0], _tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)[0]
 
     fn = _traced(("merge", kind, space), body, 2)
     with _LOCK:
-        y, shown, clipped = fn(tf.constant(a), tf.constant(b))
-    return _merge_result(kind, space, np.asarray(y), np.asarray(shown), np.asarray(clipped))
+        y, shown = fn(tf.constant(a), tf.constant(b))
+    return _merge_result(kind, space, np.asarray(y), np.asarray(shown))
 
 
-def _merge_result(kind: str, space: str, output: np.ndarray, shown: np.ndarray, clipped: np.ndarray) -> LayerResult:
+def _merge_result(kind: str, space: str, output: np.ndarray, shown: np.ndarray) -> LayerResult:
     h, w = output.shape[:2]
     c = _channels(space)
-    maps = np.moveaxis(clipped, -1, 0) if kind == "Concatenate" else None
+    maps = np.moveaxis(output, -1, 0) if kind == "Concatenate" else None  # already in [0, 1]
     if kind == "Concatenate":
         layer_expr = "keras.layers.Concatenate(axis=-1)"
         shape_note = f"{h}×{w}×{2 * c} (the {c} channels of each input)"
@@ -743,7 +770,7 @@ def _global_pool(image: np.ndarray, space: str) -> LayerResult:
     def body(img):
         y = layer(_tf_to_space(img[None], space))  # (1, C)
         shown = _tf_from_space(tf.clip_by_value(y, 0.0, 1.0)[:, None, None, :], space)
-        return y[0], tf.reshape(shown, (-1,))
+        return y[0], tf.reshape(shown, (-1,))  # 1 value (grey) or 3
 
     fn = _traced(("global_pool", space), body)
     with _LOCK:
@@ -789,8 +816,8 @@ def _depthwise_pool(image: np.ndarray, space: str, depth: int) -> LayerResult:
         x = _tf_to_space(img[None], space)
         y = layer(x[..., None])[..., 0]  # channels as the depth axis of a 3-D pooling
         if keeps_colour:
-            return y[0], _tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)[0]
-        return y[0], tf.clip_by_value(y, 0.0, 1.0)[0]
+            return y[0], _tf_from_space(y, space)[0]
+        return y[0], y[0]  # maxima of values in [0, 1]
 
     fn = _traced(("depth_pool", space, depth), body)
     with _LOCK:
@@ -863,7 +890,7 @@ def dense(
 
     def body(img):
         y = act(slot.layer(_tf_to_space(img[None], space)))
-        shown, lo, hi = _tf_display(y, mode)
+        shown, lo, hi = _tf_display(y, mode, activation in _UNIT_RANGE_ACTIVATIONS)
         return y, shown, lo, hi
 
     fn = _traced(("dense", c, units, activation, mode, space), body)
@@ -937,9 +964,9 @@ def dense_fully_connected(
     act = _stateless("Activation", activation=activation)
 
     def body(img):
-        small = tf.image.resize(img[None], (size, size), method="area")
+        small = tf.clip_by_value(tf.image.resize(img[None], (size, size), method="area"), 0.0, 1.0)
         y = act(reshape(slot.layer(flatten(_tf_to_space(small, space)))))
-        shown, lo, hi = _tf_display(y, mode)
+        shown, lo, hi = _tf_display(y, mode, activation in _UNIT_RANGE_ACTIVATIONS)
         rows = tf.range(tf.shape(img)[0]) * size // tf.shape(img)[0]
         cols = tf.range(tf.shape(img)[1]) * size // tf.shape(img)[1]
         big = tf.gather(tf.gather(shown[..., 0], rows, axis=1), cols, axis=2)
@@ -1061,7 +1088,7 @@ def conv2d(
 
     def body(img):
         y = act(slot.layer(_tf_to_space(img[None], space)))
-        shown, lo, hi = _tf_display(y, mode)
+        shown, lo, hi = _tf_display(y, mode, activation in _UNIT_RANGE_ACTIVATIONS)
         return y, shown, lo, hi
 
     fn = _traced(("conv2d", c, filters, ksize, strides, padding, hand is None, activation, mode, space), body)
@@ -1189,7 +1216,7 @@ def conv2d_stack(
         x = _tf_to_space(img[None], space)
         for slot, act in zip(slots, acts):
             x = act(slot.layer(x))
-        shown, lo, hi = _tf_display(x, mode)
+        shown, lo, hi = _tf_display(x, mode, specs[-1]["activation"] in _UNIT_RANGE_ACTIVATIONS)
         return x, shown, lo, hi
 
     key = tuple((sp["filters"], sp["kernel_size"], sp["strides"], sp["activation"]) for sp in specs)
@@ -1268,7 +1295,7 @@ def conv2d_transpose(
 
     def body(img):
         y = act(slot.layer(_tf_to_space(img[None], space)))
-        shown, lo, hi = _tf_display(y, mode)
+        shown, lo, hi = _tf_display(y, mode, activation in _UNIT_RANGE_ACTIVATIONS)
         return y, shown, lo, hi
 
     fn = _traced(("conv2d_transpose", c, filters, k, s, padding, activation, mode, space), body)

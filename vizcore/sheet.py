@@ -1,1 +1,320 @@
-__all__: list[str] = []
+"""The whole cheat sheet: every panel of the seed sheet for one pair of images, and a PNG of it.
+
+:func:`cheat_sheet` returns the panels below (66 with the four colour spaces),
+each a :class:`Panel` -- a :class:`vizcore.LayerResult` with a ``group`` -- equal
+to what the single-panel function named in its ``settings`` returns for the same
+images (the tests check this):
+
+=====================  ==============================================================
+group                  panels
+=====================  ==============================================================
+Merging                Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate
+                       × each colour space (``merge``)
+Pooling                MaxPooling2D 2×2 and AveragePooling2D 2×2 × each space (``pool``)
+Dense                  Dense(1) per pixel on RGB × linear, relu, sigmoid, tanh, elu
+Conv2D 3×3             Conv2D(1, 3) on RGB × linear, relu, sigmoid, tanh, elu
+Conv2D 7×7             Conv2D(1, 7) on RGB × linear, relu, sigmoid, tanh
+Two Conv2D layers      Conv2D 3×3 → Conv2D 3×3 with relu/tanh × relu/tanh
+Conv2DTranspose        k2 s2, k2 s4, k4 s2, k8 s2 × relu, sigmoid, tanh
+=====================  ==============================================================
+
+Speed: the whole sheet is one traced TensorFlow graph (cached; ``None``
+spatial sizes, so new image sizes do not retrace) that reuses the built layers
+of :mod:`vizcore.layers`: both images in every colour space are stacked into
+one batch, so each merge and pooling layer runs once for all spaces; the
+layers that differ only by activation share one seeded layer (the same seed
+gives the same kernel) and apply each activation with ``keras.layers.Activation``
+to its output, which is exactly what ``Conv2D(activation=...)`` computes; the
+two-layer stacks reuse the 3×3 layer's activated output as their first layer.
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass, fields
+
+import numpy as np
+import tensorflow as tf
+
+from . import layers as L
+from .color import SPACES
+from .errors import ImageError
+from .images import match_size
+
+__all__ = [
+    "Panel",
+    "GROUPS",
+    "SHEET_SPACE",
+    "DENSE_ACTIVATIONS",
+    "CONV3_ACTIVATIONS",
+    "CONV7_ACTIVATIONS",
+    "STACK_ACTIVATIONS",
+    "TRANSPOSE_CONFIGS",
+    "TRANSPOSE_ACTIVATIONS",
+    "cheat_sheet",
+    "render_sheet_png",
+]
+
+GROUPS: tuple[str, ...] = (
+    "Merging", "Pooling", "Dense", "Conv2D 3×3", "Conv2D 7×7", "Two Conv2D layers", "Conv2DTranspose",
+)
+#: Colour space of the Dense / Conv2D / Conv2DTranspose panels (one feature map each).
+SHEET_SPACE = "rgb"
+DENSE_ACTIVATIONS: tuple[str, ...] = ("linear", "relu", "sigmoid", "tanh", "elu")
+CONV3_ACTIVATIONS: tuple[str, ...] = ("linear", "relu", "sigmoid", "tanh", "elu")
+CONV7_ACTIVATIONS: tuple[str, ...] = ("linear", "relu", "sigmoid", "tanh")
+STACK_ACTIVATIONS: tuple[str, ...] = ("relu", "tanh")
+#: (kernel_size, strides) of the Conv2DTranspose panels.
+TRANSPOSE_CONFIGS: tuple[tuple[int, int], ...] = ((2, 2), (2, 4), (4, 2), (8, 2))
+TRANSPOSE_ACTIVATIONS: tuple[str, ...] = ("relu", "sigmoid", "tanh")
+_POOLS = (("max", "MaxPooling2D"), ("average", "AveragePooling2D"))
+_POOL_SIZE = 2
+_ELEMENTWISE_MERGES = tuple(k for k in L.MERGE_KINDS if k != "Concatenate")
+
+
+@dataclass(frozen=True, eq=False)
+class Panel(L.LayerResult):
+    """One panel of the sheet: a LayerResult plus the ``group`` it belongs to (see :data:`GROUPS`).
+
+    ``settings`` names the single-panel function (``settings["function"]``)
+    and its keyword arguments that reproduce it.
+    """
+
+    group: str = ""
+
+
+def _panel(result: L.LayerResult, group: str) -> Panel:
+    return Panel(**{f.name: getattr(result, f.name) for f in fields(result)}, group=group)
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+def _program(spaces: tuple[str, ...]):
+    """Build (once per ``spaces``) the traced sheet graph and the seeded layers it reads."""
+    merge_layers = {k: L._merge_layer(k) for k in L.MERGE_KINDS}
+    pool_layers = {
+        kind: L._stateless(cls, pool_size=_POOL_SIZE, strides=_POOL_SIZE, padding="same") for kind, cls in _POOLS
+    }
+    rgb_in = (None, None, None, 3)
+    dense = L._slot("Dense", rgb_in, units=1)
+    conv = {
+        k: L._slot("Conv2D", rgb_in, filters=1, kernel_size=(k, k), strides=1, padding="same", use_bias=True)
+        for k in (3, 7)
+    }
+    conv_second = L._slot("Conv2D", (None, None, None, 1), filters=1, kernel_size=(3, 3), strides=1,
+                          padding="same", use_bias=True)
+    transposes = {
+        (k, s): L._slot("Conv2DTranspose", rgb_in, filters=1, kernel_size=(k, k), strides=(s, s), padding="same")
+        for k, s in TRANSPOSE_CONFIGS
+    }
+    names = {*DENSE_ACTIVATIONS, *CONV3_ACTIVATIONS, *CONV7_ACTIVATIONS, *STACK_ACTIVATIONS, *TRANSPOSE_ACTIVATIONS}
+    acts = {n: L._stateless("Activation", activation=n) for n in names}
+
+    def activated(z, activations):
+        out = {}
+        for n in activations:
+            y = acts[n](z)
+            shown, lo, hi = L._tf_display(y, L._resolve_display("auto", n), n in L._UNIT_RANGE_ACTIVATIONS)
+            out[n] = (y, shown, lo, hi)
+        return out
+
+    def body(a, b):
+        xa, xb = a[None], b[None]
+        height, width = tf.shape(a)[0], tf.shape(a)[1]
+        out: dict = {}
+        for space in spaces:
+            sa, sb = L._tf_to_space(xa, space), L._tf_to_space(xb, space)
+            # Merges: the result clipped in the space, then back to RGB.
+            for kind in _ELEMENTWISE_MERGES:
+                y = merge_layers[kind]([sa, sb])
+                out[f"{kind}_{space}"] = (y[0], L._tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)[0])
+            # Concatenate: inputs in [0, 1], so its halves are exactly sa and sb (see layers.merge).
+            y = merge_layers["Concatenate"]([sa, sb])
+            shown = tf.concat([L._tf_from_space(sa, space), L._tf_from_space(sb, space)], 2)
+            out[f"Concatenate_{space}"] = (y[0], shown[0])
+            # Pooling: convert the small result, then repeat each value over its block.
+            for kind, _ in _POOLS:
+                y = pool_layers[kind](sa)
+                small = L._tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)
+                shown = L._tf_upsample_blocks(small, height, width, _POOL_SIZE, _POOL_SIZE, "same")
+                out[f"pool_{kind}_{space}"] = (y[0], shown[0])
+
+        # Feature maps on RGB: one layer per configuration, every activation applied to its output.
+        x = L._tf_to_space(xa, SHEET_SPACE)
+        out["dense"] = activated(dense.layer(x), DENSE_ACTIVATIONS)
+        out["conv3"] = activated(conv[3].layer(x), CONV3_ACTIVATIONS)
+        out["conv7"] = activated(conv[7].layer(x), CONV7_ACTIVATIONS)
+        for first in STACK_ACTIVATIONS:
+            # The stack's first layer is the 3×3 layer above (same config, same seed).
+            hidden = out["conv3"][first][0] if first in out["conv3"] else acts[first](conv[3].layer(x))
+            out[f"stack_{first}"] = activated(conv_second.layer(hidden), STACK_ACTIVATIONS)
+        for (k, s), slot in transposes.items():
+            out[f"transpose_{k}_{s}"] = activated(slot.layer(x), TRANSPOSE_ACTIVATIONS)
+        return out
+
+    seeded = [(dense, 0), (conv[3], 0), (conv[7], 0), (conv_second, 1), *((t, 0) for t in transposes.values())]
+    return L._traced(("sheet", spaces), body, 2), seeded
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _check_spaces(spaces) -> tuple[str, ...]:
+    spaces = tuple(spaces)
+    if not spaces or len(set(spaces)) != len(spaces) or any(s not in SPACES for s in spaces):
+        raise ValueError(f"spaces must be distinct names from {SPACES}, got {spaces!r}")
+    return spaces
+
+
+def cheat_sheet(image, other, *, spaces=SPACES, seed: int = 0) -> list[Panel]:
+    """Every panel of the cheat sheet for ``image`` (and ``other`` for the merges).
+
+    ``image``, ``other``: RGB float32 ``(H, W, 3)`` in ``[0, 1]``; ``other``
+    is brought to ``image``'s size with ``vizcore.match_size`` when it
+    differs. ``spaces``: the colour spaces of the merge and pooling panels.
+    ``seed``: the seed of every untrained layer (the second layer of a stack
+    uses ``seed + 1``).
+
+    Returns the panels in :data:`GROUPS` order (7 × len(spaces) merges,
+    2 × len(spaces) poolings, then 34 Dense / Conv2D / Conv2DTranspose panels:
+    66 for the four spaces). Every ``image`` is RGB float32 ``(H', W', 3)`` in
+    ``[0, 1]`` (grey ones are read-only views).
+
+    Raises ImageError for bad images, ValueError for bad spaces or seed.
+    """
+    spaces = _check_spaces(spaces)
+    seed = L._check_seed(seed)
+    image = L._check_image(image, "image")
+    other = L._check_image(other, "second image")
+    if other.shape != image.shape:
+        other = match_size(other, image)
+    h, w = image.shape[:2]
+    if h * w * 16 > L.MAX_OUTPUT_ELEMENTS:
+        raise ImageError(
+            f"the cheat sheet's stride-4 Conv2DTranspose would be too large for a {h}×{w} image; "
+            "use an image of at most about 2 megapixels"
+        )
+    fn, seeded = L._cached(("sheet_program", spaces), lambda: _program(spaces))
+    with L._LOCK:
+        for slot, offset in seeded:
+            slot.set_seed(seed + offset)
+        out = fn(tf.constant(image), tf.constant(other))
+    out = tf.nest.map_structure(np.asarray, out)
+    return _assemble(out, spaces, seed, h, w)
+
+
+def _assemble(out: dict, spaces, seed: int, h: int, w: int) -> list[Panel]:
+    panels: list[Panel] = []
+    for kind in L.MERGE_KINDS:
+        for space in spaces:
+            output, shown = out[f"{kind}_{space}"]
+            panels.append(_panel(L._merge_result(kind, space, output, shown), "Merging"))
+    for kind, _ in _POOLS:
+        for space in spaces:
+            output, shown = out[f"pool_{kind}_{space}"]
+            result = L._pool_result(kind, space, _POOL_SIZE, _POOL_SIZE, "same", output, shown)
+            panels.append(_panel(result, "Pooling"))
+
+    c = L._channels(SHEET_SPACE)
+
+    def features(group, key, activations, text):
+        for n in activations:
+            y, shown, lo, hi = out[key][n]
+            mode = L._resolve_display("auto", n)
+            panels.append(_panel(L._feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text(n)), group))
+
+    features("Dense", "dense", DENSE_ACTIVATIONS, lambda n: L._dense_text(
+        h=h, w=w, c=c, units=1, activation=n, seed=seed, space=SHEET_SPACE, display="auto"))
+    for k, group, activations in ((3, "Conv2D 3×3", CONV3_ACTIVATIONS), (7, "Conv2D 7×7", CONV7_ACTIVATIONS)):
+        features(group, f"conv{k}", activations, lambda n, k=k: L._conv_text(
+            h=h, w=w, c=c, out_shape=(h, w, 1), filters=1, ksize=(k, k), strides=1, padding="same",
+            activation=n, seed=seed, hand=None, space=SHEET_SPACE, display="auto"))
+    for first in STACK_ACTIVATIONS:
+        def stack_text(n, first=first):
+            specs = [dict(filters=1, kernel_size=3, strides=1, activation=first),
+                     dict(filters=1, kernel_size=3, strides=1, activation=n)]
+            return L._stack_text(specs=specs, shapes=[(h, w, 1), (h, w, 1)], params=(9 * c + 1) + (9 + 1), seed=seed,
+                                 padding="same", space=SHEET_SPACE, display="auto")
+        features("Two Conv2D layers", f"stack_{first}", STACK_ACTIVATIONS, stack_text)
+    for k, s in TRANSPOSE_CONFIGS:
+        features("Conv2DTranspose", f"transpose_{k}_{s}", TRANSPOSE_ACTIVATIONS, lambda n, k=k, s=s: L._transpose_text(
+            h=h, w=w, c=c, out_shape=(h * s, w * s, 1), k=k, s=s, filters=1, padding="same", activation=n,
+            seed=seed, space=SHEET_SPACE, display="auto"))
+    return panels
+
+
+# --------------------------------------------------------------------------- PNG
+
+
+def _thumbnail(image: np.ndarray, box: int) -> np.ndarray:
+    """(H, W, 3) float in [0, 1] -> uint8 fitted into box×box pixels (area-averaged)."""
+    from PIL import Image
+
+    pixels = Image.fromarray(np.round(np.asarray(image) * 255.0).astype(np.uint8))
+    scale = min(1.0, box / max(pixels.width, pixels.height))
+    if scale < 1.0:
+        size = (max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale)))
+        pixels = pixels.resize(size, Image.Resampling.BOX)
+    return np.asarray(pixels)
+
+
+def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi: int = 100) -> bytes:
+    """Draw panels as one PNG: a titled grid, each group starting a new row under its name.
+
+    ``panels``: LayerResults / Panels (``group`` optional). The figure is
+    ``columns × cell_inches`` wide and ``cell_inches + 0.45`` inches tall per
+    row plus 0.35 per group heading, at ``dpi`` dots per inch, so the PNG is
+    ``round(columns · cell_inches · dpi)`` pixels wide. Images are
+    downscaled (area average) to the cell before drawing. Uses a private
+    ``matplotlib.figure.Figure`` (no pyplot state), so it is safe in threads.
+
+    Raises ValueError for no panels or bad sizes.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    panels = list(panels)
+    if not panels:
+        raise ValueError("no panels to draw")
+    columns = L._check_int(columns, "columns", 1, 20)
+    dpi = L._check_int(dpi, "dpi", 20, 400)
+    if not 0.5 <= cell_inches <= 6:
+        raise ValueError(f"cell_inches must be from 0.5 to 6, got {cell_inches!r}")
+    # Lay out rows: (group heading or None, panels in the row).
+    rows: list[tuple[str | None, list]] = []
+    current = object()
+    for panel in panels:
+        group = getattr(panel, "group", "")
+        if group != current or len(rows[-1][1]) == columns:
+            rows.append((group if group != current and group else None, []))
+            current = group
+        rows[-1][1].append(panel)
+    title_h, head_h = 0.45, 0.35
+    row_h = cell_inches + title_h
+    height = sum(row_h + (head_h if head else 0) for head, _ in rows)
+    width = columns * cell_inches
+    fig = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    box = max(8, int(cell_inches * dpi))
+    top = height
+    pad = 0.06 * cell_inches
+    for head, row in rows:
+        if head:
+            fig.text(0.1 / width, (top - head_h / 2) / height, head, fontsize=13, fontweight="bold", va="center")
+            top -= head_h
+        for j, panel in enumerate(row):
+            ax = fig.add_axes((
+                (j * cell_inches + pad) / width,
+                (top - row_h + pad) / height,
+                (cell_inches - 2 * pad) / width,
+                (cell_inches - 2 * pad) / height,
+            ))
+            ax.imshow(_thumbnail(panel.image, box), interpolation="nearest")
+            ax.set_axis_off()
+            label = "\n".join(textwrap.wrap(panel.title, 28)[:2])
+            ax.set_title(label, fontsize=8, pad=3)
+        top -= row_h
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
