@@ -164,3 +164,20 @@ def test_autoencoder_whole_image_tiled_beats_flat_baseline(trained):
     mse = float(np.mean((out - target) ** 2))
     flat = float(np.mean((target.mean() - target) ** 2))  # best possible flat output, even
     assert mse <= 0.5 * flat, (mse, flat)
+
+
+# ---- registry ----------------------------------------------------------------------------------
+
+def test_registry_lists_the_shipped_models_and_names_keys_on_error():
+    from vizcore import ModelError
+    from vizcore.models.registry import available_models, get_model_spec
+
+    keys = [spec.key for spec in available_models()]
+    assert {"digits", "autoencoder", "conv_pool"} <= set(keys)
+    assert len(keys) == len(set(keys))
+    spec = get_model_spec("autoencoder")
+    assert spec.input_size == (32, 32) and spec.available() == (True, "")
+    batch = spec.preprocess(np.random.default_rng(0).random((50, 70, 3)).astype(np.float32))
+    assert batch.shape == (1, 32, 32, 3)
+    with pytest.raises(ModelError, match="digits"):
+        get_model_spec("no-such-model")
