@@ -1,0 +1,216 @@
+"""AppTest: the trained-models page and the your-model page (uploads, hostile files, views)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests import hostile_models as hm
+from tests.apptest_helpers import capture_media, image_urls, open_app
+
+
+@pytest.fixture()
+def media(monkeypatch):
+    return capture_media(monkeypatch)
+
+
+def view(at, name: str):
+    at.segmented_control(key=at_key(at, "view")).set_value(name).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def at_key(at, base: str) -> str:
+    keys = {w.key for w in at.get("segmented_control")} | {w.key for w in at.selectbox}
+    return f"u_{base}" if f"u_{base}" in keys else base
+
+
+# ---------------------------------------------------------------------------- trained models
+
+def test_hed_feature_maps_appear_and_follow_the_layer(media):
+    at = open_app("trained_models")
+    assert at.selectbox(key="model").value == "hed"
+    assert at.segmented_control(key="view").value == "Edges"  # HED opens on its own answer
+    view(at, "Feature maps")
+    assert not at.error
+    urls = image_urls(at)
+    assert len(urls) == 4  # what the model sees, the layer's grid, one map, the map over the input
+    before = media.png(urls[1])
+    at.selectbox(key="layer").set_value("block3_conv1").run()
+    assert not at.exception
+    after = media.png(image_urls(at)[1])
+    # block1_conv1: 64 maps in 8 columns; block3_conv1: 256 maps in 16 columns -> other grid
+    assert before.shape != after.shape or np.abs(before.astype(int) - after.astype(int)).mean() > 5
+
+
+def test_hed_edges_view_shows_five_sides_and_the_fusion(media):
+    at = open_app("trained_models")
+    assert len(image_urls(at)) == 1 + 6
+    titles = [m.value for m in at.main.markdown if m.value.startswith("**")]
+    assert any("Fused edges" in t for t in titles)
+    assert sum("Side output" in t for t in titles) == 5
+
+
+@pytest.mark.parametrize("name, images", [("Summary", 1), ("Overview", 1 + 34), ("Filters", 2),
+                                          ("Patterns", 2)])
+def test_hed_other_views(name, images, media):
+    at = view(open_app("trained_models"), name)
+    assert not at.error
+    assert len(image_urls(at)) == images
+    if name == "Summary":
+        table = at.dataframe[0].value
+        assert len(table) == 35 - 1  # every layer but the input
+        assert table["parameters"].iloc[0] == "1,792"  # block1_conv1: 3*3*3*64 + 64
+
+
+def test_digits_held_out_digit_is_classified_right():
+    from vizcore.models.digits import load_split
+
+    *_, y_test = load_split()
+    at = open_app("trained_models", query={"model": "digits", "digit_src": "Held-out digit",
+                                           "digit": "5"})
+    view(at, "Predictions")
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    assert table["class"].iloc[0] == str(int(y_test[5]))  # the data set's own label
+    probs = table["probability"].to_numpy()
+    assert np.all(np.diff(probs) <= 0) and 0 < probs.sum() <= 1 + 1e-6
+    assert len(image_urls(at)) == 1 + 2  # seen + input + Grad-CAM
+
+
+def test_digits_canvas_is_offered_and_falls_back_when_empty():
+    at = open_app("trained_models", query={"model": "digits"})
+    assert at.segmented_control(key="digit_src").value == "Draw"
+    assert any("Nothing drawn yet" in c.value for c in at.caption)
+    assert not at.error
+
+
+def test_autoencoder_tiles_view_shows_input_and_output(media):
+    at = open_app("trained_models", query={"model": "autoencoder"})
+    assert at.segmented_control(key="view").value == "Tiles"
+    urls = image_urls(at)
+    assert len(urls) == 1 + 2
+    shown_in, shown_out = media.png(urls[1]), media.png(urls[2])
+    assert shown_in.shape == shown_out.shape  # the whole picture, tile by tile, same size
+
+
+@pytest.mark.parametrize("key", ["mobilenet_v2", "vgg16"])
+def test_imagenet_without_weights_says_how_to_get_them(key, monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    at = open_app("trained_models")
+    at.selectbox(key="model").set_value(key).run()
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "weights" in warning and "keras.applications" in warning and str(tmp_path) in warning
+    assert at.button(key=f"fetch-{key}") is not None
+    assert not image_urls(at)
+
+
+def test_url_restores_model_and_view():
+    at = open_app("trained_models", query={"model": "conv_pool", "view": "Summary"})
+    assert at.selectbox(key="model").value == "conv_pool"
+    table = at.dataframe[0].value
+    assert "448" in set(table["parameters"])  # the seed's first conv layer
+
+
+# ---------------------------------------------------------------------------- your model
+
+def upload(at, name: str, data: bytes):
+    uploader = next(f for f in at.get("file_uploader") if f.key == "model_file")
+    uploader.set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_your_model_asks_for_a_file_first():
+    at = open_app("your_model")
+    assert "No model yet" in at.info[0].value
+    assert not image_urls(at)
+
+
+# every hostile file is refused at the unit level (test_models_upload); here a representative set
+APP_HOSTILE = [c for c in hm.HOSTILE if c.id in {"lambda_keras", "truncated_keras", "zip_not_model",
+                                                  "text_file", "two_inputs", "vector_input"}]
+
+
+@pytest.mark.parametrize("case", APP_HOSTILE, ids=[case.id for case in APP_HOSTILE])
+def test_hostile_model_gives_an_error_and_the_app_keeps_working(case, tmp_path):
+    at = open_app("your_model")
+    name, data = case.build(tmp_path)
+    upload(at, name, data)
+    assert case.message in at.error[0].value
+    assert not image_urls(at)
+    assert not (tmp_path / hm.MARKER_NAME).exists()
+    at.selectbox(key="sample").set_value("Cat").run()  # the app keeps working
+    assert not at.exception
+
+
+def _conv_same_relu(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """Hand 'same' convolution + ReLU: x (H, W, Cin), kernel (3, 3, Cin, Cout)."""
+    h, w, _ = x.shape
+    padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
+    out = np.zeros((h, w, kernel.shape[-1]))
+    for i in range(h):
+        for j in range(w):
+            patch = padded[i:i + 3, j:j + 3, :]
+            out[i, j] = np.tensordot(patch, kernel, axes=([0, 1, 2], [0, 1, 2])) + bias
+    return np.maximum(out, 0)
+
+
+def test_valid_upload_shows_its_maps_computed_by_hand(media, tmp_path):
+    import matplotlib
+
+    from vizcore.features import adapt_image
+    from vizcore.images import load_sample
+
+    name, data = hm.valid_keras(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    assert not at.error
+    assert "small.keras" in at.success[0].value and "3 class scores" in at.success[0].value
+    assert "shrunk" in at.info[0].value  # says what was done to the picture
+    urls = image_urls(at)
+    assert len(urls) == 3  # grid, one map, the map over the input
+    assert at.selectbox(key="u_layer").value == "conv_a"
+
+    model = hm.small_conv_model()  # same seeded weights as the file
+    kernel, bias = (np.asarray(v) for v in model.get_layer("conv_a").weights)
+    image = load_sample(at.selectbox(key="sample").value, max_side=512).image
+    batch, _ = adapt_image(image, size=(8, 8), channels=3, fit="crop")
+    expected = _conv_same_relu(batch[0].astype(np.float64), kernel, bias)[..., 0]
+    span = expected.max() - expected.min()
+    norm = (expected - expected.min()) / span if span > 0 else np.zeros_like(expected)
+    want = matplotlib.colormaps["viridis"](norm)[..., :3]
+    shown = media.png(urls[1]) / 255.0  # map 0, enlarged x1 (input is 8x8)
+    np.testing.assert_allclose(shown, want, atol=1.5 / 255)
+
+    at.selectbox(key="u_layer").set_value("conv_b").run()
+    assert not at.exception
+    shown = media.png(image_urls(at)[1])
+    assert shown.shape[:2] == (8, 8)  # a 4x4 map (after 2x2 pooling), each cell drawn 2x2
+    assert np.array_equal(shown[::2, ::2], shown[1::2, 1::2])
+    assert not np.array_equal(shown, media.png(urls[1]))  # another layer, another map
+
+
+def test_valid_h5_upload_and_predictions(media, tmp_path):
+    name, data = hm.valid_h5(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    view(at, "Predictions")
+    table = at.dataframe[0].value
+    assert list(table["class"]) and set(table["class"]) <= {"class 0", "class 1", "class 2"}
+    assert abs(table["probability"].sum() - 1.0) < 1e-5  # softmax over 3 classes, all shown
+
+
+def test_nested_upload_unfolds_inner_layers(tmp_path):
+    name, data = hm.nested_keras(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    options = at.selectbox(key="u_layer").options
+    assert any(o.startswith("pretrained_base/base_conv1") for o in options)
+    assert any(o.startswith("pretrained_base/base_conv2") for o in options)
+    at.selectbox(key="u_layer").set_value("pretrained_base/base_conv2").run()
+    assert not at.exception and not at.error
+
+
+def test_value_range_control_changes_what_was_done(tmp_path):
+    name, data = hm.valid_keras(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    at.segmented_control(key="range").set_value("−1…1").run()
+    assert "values scaled from 0…1 to -1…1" in at.info[0].value
