@@ -72,6 +72,26 @@ def test_nested_model_in_functional_model_is_unfolded():
     np.testing.assert_allclose(acts["out"], np.asarray(model(batch)), rtol=1e-5, atol=1e-6)
 
 
+def test_pretrained_base_inside_sequential_is_unfolded_mobilenet():
+    # the transfer-learning shape keract and tf-keras-vis cannot look inside
+    base = keras.applications.MobileNetV2(weights=None, include_top=False, input_shape=(32, 32, 3), alpha=0.35)
+    base.trainable = False
+    model = keras.Sequential([keras.Input((32, 32, 3)), base, L.GlobalAveragePooling2D(name="gap"),
+                              L.Dense(3, activation="softmax", name="head")])
+    batch = np.random.default_rng(3).random((1, 32, 32, 3)).astype(np.float32)
+    ex = F.build_extractor(model)
+    assert ex.layer_names[-2:] == ("gap", "head") and len(ex.layer_names) == len(base.layers) - 1 + 2
+    acts = ex.activations(batch)
+    for name in ("block_1_expand", "block_4_add", "out_relu"):
+        ref = keras.Model(base.inputs[0], base.get_layer(name).output)(batch)
+        np.testing.assert_allclose(acts[f"{base.name}/{name}"], np.asarray(ref), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(acts["head"], np.asarray(model(batch)), rtol=1e-4, atol=1e-6)
+    summary = ex.summary
+    assert summary.total_params == model.count_params()
+    assert summary.trainable_params == 1280 * 3 + 3  # only the head: the base is frozen
+    assert ex.default_cam_layer() == f"{base.name}/Conv_1"
+
+
 def test_sequential_without_input_needs_a_shape():
     model = keras.Sequential([L.Conv2D(2, 3, name="c"), L.Flatten(name="f")])
     with pytest.raises(ModelError, match="input_shape"):
