@@ -24,7 +24,7 @@ def controls() -> tuple[str, str, int, list[str]]:
         help="Input channels of the layer.", **state.bind("space", "rgb", choices=SPACES))
     seed = cols[2].number_input("Seed", min_value=0, max_value=999_999, step=1,
                                 help="Seed of the layer's random weights (the same for every activation).",
-                                **state.bind("seed", 0, choices=SEEDS, cast=int))
+                                **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
     names = st.multiselect(
         "Activations", ACTIVATIONS,
         help=f"Pick any of the {len(ACTIVATIONS)} element-wise activations in keras.activations.",

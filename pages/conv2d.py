@@ -34,7 +34,7 @@ PRESET_HELP = {
 def _reroll() -> None:
     value = random.randrange(1, 1_000_000)
     st.session_state["seed"] = value
-    state.remember("seed", value, default=0)
+    state.remember("seed", value, default=compute.DEFAULT_SEED)
 
 
 def common_controls() -> tuple[str, str, str]:
@@ -55,18 +55,18 @@ def common_controls() -> tuple[str, str, str]:
 
 
 def seed_control(container) -> int:
-    cols = container.columns([3, 2], vertical_alignment="bottom")
+    cols = container.columns([1, 1], vertical_alignment="bottom")
     seed = cols[0].number_input(
         "Seed", min_value=0, max_value=999_999, step=1,
         help="Seed of the GlorotUniform initialiser: the same seed always gives the same filters.",
-        **state.bind("seed", 0, choices=SEEDS, cast=int))
-    cols[1].button("Re-roll", icon=":material/casino:", on_click=_reroll,
-                   help="Draw new random filters (a new seed).", width="stretch")
+        **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
+    cols[1].button("New", icon=":material/casino:", on_click=_reroll,
+                   help="Re-roll: draw new random filters (a random new seed).", width="stretch")
     return int(seed)
 
 
 def random_controls() -> tuple[int, int, int, int]:
-    cols = st.columns(4, gap="medium")
+    cols = st.columns([1, 1, 1, 1.5], gap="medium")
     kernel_size = cols[0].select_slider(
         "Kernel size", KERNEL_SIZES, help="Each filter looks at a k×k neighbourhood (kernel_size=k).",
         **state.bind("k", 3, choices=KERNEL_SIZES, cast=int))

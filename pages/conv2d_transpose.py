@@ -29,7 +29,7 @@ def transpose_controls() -> dict:
         help='"same": output exactly strides × input. "valid": the stamps that stick out at the border '
              "are kept, so the output is max(k − s, 0) pixels larger.",
         **state.bind("padding", "same", choices=PADDINGS))
-    cols = st.columns(4, gap="medium")
+    cols = st.columns([2, 1, 1], gap="medium")
     space = cols[0].segmented_control(
         "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
         help="Input channels (1 in luminance, 3 otherwise); the kernel has one k×k slice per channel.",
@@ -40,7 +40,7 @@ def transpose_controls() -> dict:
         **state.bind("in_side", 64, choices=INPUT_SIDES, cast=int))
     seed = cols[2].number_input("Seed", min_value=0, max_value=999_999, step=1,
                                 help="Seed of the GlorotUniform initialiser for the kernel.",
-                                **state.bind("seed", 0, choices=SEEDS, cast=int))
+                                **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
     return dict(kernel_size=k, strides=s, activation=activation, padding=padding, space=space, side=side,
                 seed=int(seed))
 

@@ -25,7 +25,7 @@ def per_pixel_controls() -> tuple[str, int, int, list[str]]:
     seed = cols[2].number_input(
         "Seed", min_value=0, max_value=999_999, step=1,
         help="Seed of the GlorotUniform initialiser: the same seed always gives the same random weights.",
-        **state.bind("seed", 0, choices=SEEDS, cast=int))
+        **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
     names = st.multiselect(
         "Activations", ACTIVATIONS,
         help="Each activation gets its own panel: the same Dense weights, a different non-linearity after them.",
@@ -64,8 +64,8 @@ st.subheader("Fully connected: Flatten → Dense → Reshape")
 cols = st.columns([1, 1, 1], gap="medium")
 size = cols[0].select_slider(
     "Image size (side, px)", FC_SIZES,
-    help="The image is shrunk to size × size first: the weight matrix has (size²·C)² entries, so it "
-         "explodes with the size (64×64 RGB would need 151 million).",
+    help="The image is shrunk to size × size first. The weight matrix has size²·C rows (inputs) and "
+         "size² columns (one output per pixel), so it explodes with the size: 64×64 RGB needs 50 million.",
     **state.bind("fc_size", 32, choices=FC_SIZES, cast=int))
 fc_act = cols[1].selectbox(
     "Activation", ACTIVATIONS, help="Applied after the fully connected Dense layer.",
@@ -81,7 +81,7 @@ with right:
     m1.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
               help="C·units weights + units biases, shared by every pixel.")
     m2.metric("Fully connected parameters", f"{fc.params:,}",
-              help="(size²·C) inputs × (size²·C) outputs weights + one bias per output.")
+              help="size²·C inputs × size² outputs weights + one bias per output.")
     st.markdown(
         f"**Why so different?** Per pixel, Dense only mixes one pixel's {1 if space == 'luminance' else 3} "
         f"channel value(s), and the same weights are reused at all {choice.image.shape[0] * choice.image.shape[1]:,} "

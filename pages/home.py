@@ -79,4 +79,5 @@ for space, planes in compute.channels(choice.key, choice.image):
         st.caption(text)
     for col, (name, data, fmt) in zip(cols[1:], planes):
         with col:
-            st.image(data, output_format=fmt, caption=f"{label}: {name}", width="stretch")
+            caption = name if len(planes) == 1 else f"{label}: {name}"
+            st.image(data, output_format=fmt, caption=caption, width="stretch")

@@ -65,13 +65,10 @@ st.markdown("Rows are layers, columns colour spaces. Open **Details** under a pa
 with st.spinner(f"Computing {len(MERGE_KINDS) * len(SPACES)} merges…"):
     grid = [[compute.merge(choice.key, choice.other_key, k, s, choice.image, choice.other) for s in SPACES]
             for k in MERGE_KINDS]
-header = st.columns([1] + [3] * len(SPACES), gap="small")
-for col, s in zip(header[1:], SPACES):
-    col.markdown(f"#### {SPACE_LABELS[s]}")
 for k, row in zip(MERGE_KINDS, grid):
-    cols = st.columns([1] + [3] * len(SPACES), gap="small")
-    cols[0].markdown(f"**{k}**")
-    cols[0].caption(KIND_HELP[k])
-    for col, s, view in zip(cols[1:], SPACES, row):
+    st.markdown(f"#### {k}")
+    st.caption(KIND_HELP[k])
+    cols = st.columns(len(SPACES), gap="small")
+    for col, s, view in zip(cols, SPACES, row):
         with col:
             panels.show_view(view, key=f"grid-{k}-{s}", compact=True)

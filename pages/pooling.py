@@ -16,7 +16,7 @@ def pool_controls() -> tuple[int, int, str]:
         "Pool size", SIZES,
         help="Side of the square window each output value summarises (pool_size=(n, n)). "
              "Bigger windows give bigger blocks and a smaller output.",
-        **state.bind("size", 2, choices=SIZES, cast=int))
+        **state.bind("size", 4, choices=SIZES, cast=int))
     tied = cols[1].toggle(
         "Strides = pool size", help="Keras's default: windows side by side, no overlap and no gaps. "
                                     "Turn off to choose the step yourself.",
@@ -28,7 +28,7 @@ def pool_controls() -> tuple[int, int, str]:
             "Strides", SIZES,
             help="How far the window moves between outputs. Smaller than the pool size: windows overlap; "
                  "larger: pixels are skipped.",
-            **state.bind("strides", 2, choices=SIZES, cast=int))
+            **state.bind("strides", 4, choices=SIZES, cast=int))
     padding = cols[2].segmented_control(
         "Padding", PADDINGS, required=True,
         help='"same": the edge is padded so every pixel is covered, output = ceil(H / strides). '

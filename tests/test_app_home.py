@@ -44,7 +44,7 @@ def test_home_shows_chosen_image_and_every_channel(media):
         if want is not None:
             assert_image_close(media.png(url), want)
     captions = [c for img in at.main.image[1:] for c in img.captions]
-    assert captions[:4] == ["Luminance: Luminance", "RGB: Red", "RGB: Green", "RGB: Blue"]
+    assert captions[:4] == ["Luminance", "RGB: Red", "RGB: Green", "RGB: Blue"]
     assert not at.error
 
 

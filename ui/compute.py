@@ -20,7 +20,12 @@ from vizcore import color
 
 from .panels import PanelView, make_view, to_display, view_of
 
-__all__ = ["channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d", "conv2d_stack",
+#: Seed of the untrained layers on the interactive pages: GlorotUniform(2) gives positive weights
+#: for Dense(1) on luminance and on RGB and a positive-sum 3×3 Conv2D filter, so relu panels are not
+#: black on first view (seed 0's are negative). The cheat sheet keeps the seed sheet's 0.
+DEFAULT_SEED = 2
+
+__all__ = ["DEFAULT_SEED", "channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d", "conv2d_stack",
            "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png"]
 
 

@@ -8,7 +8,7 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
     download button. ``image`` is an array ((H, W, 3) / (H, W) / (H, W, 1), float in
     [0, 1] - clipped - or uint8), PNG bytes, or a ``PanelView``. ``compact=True`` (grids)
     tucks explanation, code and download into a "Details" expander.
-``download_png(image, *, filename, key, label="PNG", tooltip=None)``
+``download_png(image, *, filename, key, label="Download PNG", tooltip=None)``
     A download button for the image as PNG, encoded only on click; clicking does not rerun.
 ``to_png(image) -> bytes`` / ``to_uint8(image)`` / ``to_display(image) -> (bytes, format)``
     Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
@@ -181,7 +181,7 @@ def view_of(result: Any, *, title: str | None = None, caption: str | None = None
     )
 
 
-def download_png(image: Any, *, filename: str, key: str, label: str = "PNG",
+def download_png(image: Any, *, filename: str, key: str, label: str = "Download PNG",
                  tooltip: str | None = None) -> None:
     """A button that downloads ``image`` (array or PNG bytes) as ``filename``; no rerun on click.
 
@@ -229,15 +229,18 @@ def show_panel(image: Any, *, title: str, caption: str = "", explanation: str = 
     payload: Any = view.display if isinstance(image, (bytes, bytearray)) else view.pixels
 
     st.image(view.display, output_format=view.display_format, width="stretch")
-    st.markdown(f"**{title}**" + (f" · {caption}" if caption else ""))
     if compact:
+        st.markdown(f"**{title}**")
         with st.expander("Details"):
+            if caption:
+                st.markdown(caption)
             if explanation:
                 st.caption(explanation)
             if code:
                 st.code(code, language="python")
             download_png(payload, filename=filename, key=f"dl-{key}")
     else:
+        st.markdown(f"**{title}**" + (f" · {caption}" if caption else ""))
         if explanation:
             st.caption(explanation)
         if code:

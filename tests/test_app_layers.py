@@ -1,0 +1,300 @@
+"""AppTest: every cheat-sheet page runs, shows what it should, reacts to its controls and its URL.
+
+Displayed pixels are read back from Streamlit's media storage and compared with NumPy
+references computed here from the same input picture (block max/mean for pooling, a hand
+correlation for kernels, clip(a + b) for merges...). Big panels are shown as JPEG, so
+comparisons allow JPEG-sized errors (see apptest_helpers.assert_image_close).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import vizcore
+from tests.apptest_helpers import assert_image_close, capture_media, image_urls, open_app, png_bytes
+
+SIDE = 512
+
+
+@pytest.fixture()
+def media(monkeypatch):
+    return capture_media(monkeypatch)
+
+
+def sample(name: str = vizcore.DEFAULT_SAMPLE) -> np.ndarray:
+    return vizcore.load_sample(name, max_side=SIDE).image.astype(np.float64)
+
+
+def other_sample(name: str = vizcore.DEFAULT_OTHER_SAMPLE) -> np.ndarray:
+    return vizcore.match_size(vizcore.load_sample(name, max_side=SIDE).image, sample()).astype(np.float64)
+
+
+def luma(rgb: np.ndarray) -> np.ndarray:
+    return rgb @ np.array([0.299, 0.587, 0.114])
+
+
+def minmax(x: np.ndarray) -> np.ndarray:
+    return (x - x.min()) / (x.max() - x.min())
+
+
+def block_reduce(x: np.ndarray, size: int, fn) -> np.ndarray:
+    """Pooling reference ('same' padding, strides = size), repeated back over each block."""
+    h, w = x.shape[:2]
+    out = np.empty_like(x)
+    for i in range(0, h, size):
+        for j in range(0, w, size):
+            out[i:i + size, j:j + size] = fn(x[i:i + size, j:j + size].reshape(-1, x.shape[2]), axis=0)
+    return out
+
+
+def correlate_same(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Keras Conv2D 'same' on one channel: correlation, zero padding, stride 1."""
+    k = kernel.shape[0]
+    pad = np.pad(x, k // 2)
+    out = np.zeros_like(x)
+    for di in range(k):
+        for dj in range(k):
+            out += kernel[di, dj] * pad[di:di + x.shape[0], dj:dj + x.shape[1]]
+    return out
+
+
+def captions_text(at) -> str:
+    return " ".join(c.value for c in at.main.caption) + " ".join(m.value for m in at.main.markdown)
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def test_merging_shows_inputs_result_and_full_grid(media):
+    at = open_app("merging")
+    urls = image_urls(at)
+    assert len(urls) == 2 + 1 + 7 * 4
+    a, b = sample(), other_sample()
+    assert_image_close(media.png(urls[0]), a)
+    assert_image_close(media.png(urls[1]), b)
+    assert_image_close(media.png(urls[2]), np.clip(a + b, 0, 1))  # default: Add in RGB
+    # Grid row "Minimum", column "RGB": rows are the 7 kinds, columns the 4 spaces.
+    assert_image_close(media.png(urls[3 + 5 * 4 + 1]), np.minimum(a, b))
+
+
+def test_merging_controls_change_the_panel_and_the_url(media):
+    at = open_app("merging")
+    before = image_urls(at)[2]
+    at.segmented_control(key="kind").set_value("Multiply").run()
+    at.segmented_control(key="space").set_value("luminance").run()
+    after = image_urls(at)[2]
+    assert after != before
+    grey = luma(sample()) * luma(other_sample())
+    assert_image_close(media.png(after), np.repeat(grey[..., None], 3, axis=-1))
+    assert dict(at.query_params) == {"kind": "Multiply", "space": "luminance"}
+
+
+def test_merging_url_restores_the_view(media):
+    at = open_app("merging", query={"kind": "Maximum", "space": "rgb", "sample": "Cat", "other": "Text"})
+    assert at.segmented_control(key="kind").value == "Maximum"
+    a, b = sample("Cat"), other_sample("Text")
+    b = vizcore.match_size(vizcore.load_sample("Text", max_side=SIDE).image, a).astype(np.float64)
+    assert_image_close(media.png(image_urls(at)[2]), np.maximum(a, b))
+
+
+def test_merging_with_an_uploaded_second_image(media):
+    colour = np.full((40, 40, 3), (0, 0, 200), dtype=np.uint8)
+    at = open_app("merging")
+    at.segmented_control(key="other_source").set_value("Upload").run()
+    at.file_uploader(key="upload_other").set_value(("blue.png", png_bytes(colour), "image/png")).run()
+    assert not at.exception and not at.error
+    assert_image_close(media.png(image_urls(at)[2]), np.clip(sample() + colour[0, 0] / 255, 0, 1))
+
+
+def test_merging_bad_second_upload_gives_error_and_keeps_working():
+    at = open_app("merging")
+    at.segmented_control(key="other_source").set_value("Upload").run()
+    at.file_uploader(key="upload_other").set_value(("notes.png", b"hello, I am text", "image/png")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "notes.png" in at.error[0].value
+    assert len(image_urls(at)) == 31
+
+
+# --------------------------------------------------------------------------- pooling
+
+
+def test_pooling_matches_numpy_blocks_and_reacts_to_size(media):
+    at = open_app("pooling")
+    urls = image_urls(at)
+    assert len(urls) == 8 + 4 + 4
+    a = sample()
+    assert_image_close(media.png(urls[1]), block_reduce(a, 4, np.max))    # max, RGB (default size 4)
+    assert_image_close(media.png(urls[5]), block_reduce(a, 4, np.mean))   # average, RGB
+    at.select_slider(key="size").set_value(8).run()
+    urls8 = image_urls(at)
+    assert urls8[1] != urls[1]
+    assert_image_close(media.png(urls8[1]), block_reduce(a, 8, np.max))
+    assert at.query_params["size"] in ("8", ["8"])
+    assert "64×64" in captions_text(at)
+
+
+def test_pooling_global_average_swatch_is_the_mean_colour(media):
+    at = open_app("pooling")
+    swatch = media.png(image_urls(at)[8 + 1]).astype(np.float64) / 255  # RGB swatch
+    np.testing.assert_allclose(swatch.reshape(-1, 3).mean(axis=0), sample().reshape(-1, 3).mean(axis=0), atol=2 / 255)
+
+
+def test_pooling_depthwise_max_on_rgb_is_the_channel_max(media):
+    at = open_app("pooling")
+    assert_image_close(media.png(image_urls(at)[12 + 1]), sample().max(axis=-1))
+
+
+def test_pooling_url_restores_untied_strides():
+    at = open_app("pooling", query={"size": "3", "tied": "0", "strides": "2", "padding": "valid"})
+    assert at.select_slider(key="strides").value == 2
+    assert "255×255" in captions_text(at)  # floor((512 - 3) / 2) + 1
+
+
+# --------------------------------------------------------------------------- dense
+
+
+def test_dense_panels_and_parameter_counts(media):
+    at = open_app("dense")
+    urls = image_urls(at)
+    assert len(urls) == 5 + 1
+    # Dense(1) on luminance with a positive seeded weight, min-max displayed: the normalised luma.
+    assert_image_close(media.png(urls[0]), minmax(luma(sample())))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Per-pixel Dense parameters"] == "2"
+    assert metrics["Fully connected parameters"] == "1,049,600"  # 32·32 · 32·32 + 32·32
+    at.select_slider(key="fc_size").set_value(16).run()
+    assert {m.label: m.value for m in at.metric}["Fully connected parameters"] == "65,792"
+    at.segmented_control(key="space").set_value("rgb").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Per-pixel Dense parameters"] == "4"
+    assert metrics["Fully connected parameters"] == f"{16 * 16 * 3 * 16 * 16 + 16 * 16:,}"
+
+
+def test_dense_activation_list_follows_the_multiselect_and_url():
+    at = open_app("dense", query={"acts": "relu,tanh,not-an-activation"})
+    assert at.multiselect(key="acts").value == ["relu", "tanh"]
+    assert len(image_urls(at)) == 2 + 1
+    at.multiselect(key="acts").select("elu").run()
+    assert len(image_urls(at)) == 3 + 1
+    assert at.query_params["acts"] in ("relu,tanh,elu", ["relu,tanh,elu"])
+
+
+# --------------------------------------------------------------------------- conv2d
+
+
+def test_conv2d_random_filters_show_every_map():
+    at = open_app("conv2d")
+    assert len(image_urls(at)) == 1 + 4
+    assert "112 parameters" in captions_text(at)  # 3·3·3·4 + 4
+    before = image_urls(at)
+    at.select_slider(key="filters").set_value(8).run()
+    assert len(image_urls(at)) == 1 + 8
+    at.select_slider(key="filters").set_value(4).run()
+    reroll = [b for b in at.main.button if b.label == "New"][0]
+    reroll.click().run()
+    assert image_urls(at)[0] != before[0]
+    assert int(at.number_input(key="seed").value) != 2
+
+
+def test_conv2d_two_layers_view():
+    at = open_app("conv2d", query={"view": "Two layers"})
+    assert not at.exception
+    assert len(image_urls(at)) == 1 + 4  # the stack's output + layer 1's four maps
+    assert f"{3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 1 + 1} parameters" in captions_text(at)
+
+
+def test_kernel_editor_sobel_matches_a_hand_correlation(media):
+    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear"})
+    urls = image_urls(at)
+    assert len(urls) == 2
+    sobel_x = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
+    assert_image_close(media.png(urls[1]), minmax(correlate_same(luma(sample()), sobel_x)))
+
+
+def test_kernel_editor_cell_edit_applies_live_and_goes_in_the_url(media):
+    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
+                                   "preset": "identity"})
+    editor = at.data_editor[0]
+    before = image_urls(at)[1]
+    assert_image_close(media.png(before), minmax(luma(sample())))
+    at.session_state[editor.key] = {"edited_rows": {1: {"col 1": -1.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    kernel = np.array([[0, 0, 0], [-1, 1, 0], [0, 0, 0]], dtype=np.float64)
+    after = image_urls(at)[1]
+    assert after != before
+    assert_image_close(media.png(after), minmax(correlate_same(luma(sample()), kernel)))
+    assert at.query_params["kernel"] in ("0,0,0,-1,1,0,0,0,0", ["0,0,0,-1,1,0,0,0,0"])
+
+
+def test_kernel_from_url_is_restored(media):
+    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
+                                   "preset": "blur", "kernel": "0,1,0,0,0,0,0,-1,0"})
+    kernel = np.array([[0, 1, 0], [0, 0, 0], [0, -1, 0]], dtype=np.float64)
+    assert_image_close(media.png(image_urls(at)[1]), minmax(correlate_same(luma(sample()), kernel)))
+
+
+@pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d,e,f,g,h,i", "nan,0,0,0,0,0,0,0,0"])
+def test_bad_kernel_in_url_falls_back_to_the_preset(bad, media):
+    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
+                                   "preset": "identity", "kernel": bad})
+    assert not at.exception
+    assert_image_close(media.png(image_urls(at)[1]), minmax(luma(sample())))
+
+
+# --------------------------------------------------------------------------- conv2d transpose
+
+
+@pytest.mark.parametrize("query, output", [
+    ({}, "128×128"),                                          # k4 s2 same on 64×64
+    ({"strides": "3"}, "192×192"),
+    ({"padding": "valid"}, "130×130"),                        # 64·2 + (4 − 2)
+    ({"k": "8", "strides": "2", "in_side": "32", "padding": "valid"}, "70×70"),
+])
+def test_transpose_output_size(query, output):
+    at = open_app("conv2d_transpose", query=query)
+    assert len(image_urls(at)) == 2
+    assert {m.label: m.value for m in at.metric}["Output"] == output
+
+
+def test_transpose_parameters_follow_kernel_and_space():
+    at = open_app("conv2d_transpose")
+    assert {m.label: m.value for m in at.metric}["Parameters"] == "49"  # 4·4·3 + 1
+    at.segmented_control(key="space").set_value("luminance").run()
+    assert {m.label: m.value for m in at.metric}["Parameters"] == "17"  # 4·4·1 + 1
+
+
+# --------------------------------------------------------------------------- activations
+
+
+def test_activations_curves_and_effects(media):
+    at = open_app("activations")
+    urls = image_urls(at)
+    assert len(urls) == 2 * 8
+    curve = media.png(urls[0])
+    assert curve.shape[0] > 100 and curve.std() > 10  # a drawn plot, not a blank
+    effects = [urls[i] for i in range(1, 16, 2)]
+    assert len(set(effects)) == len(effects)  # each activation changes the picture differently
+    at.multiselect(key="acts").unselect("relu").run()
+    assert len(image_urls(at)) == 2 * 7
+
+
+def test_activations_dense_layer_choice():
+    at = open_app("activations", query={"layer": "Dense per pixel", "acts": "linear,sigmoid"})
+    assert not at.exception
+    assert len(image_urls(at)) == 4
+
+
+# --------------------------------------------------------------------------- upload across pages
+
+
+def test_upload_on_one_page_is_used_on_the_others(media):
+    pixels = np.zeros((64, 64, 3), dtype=np.uint8)
+    pixels[:, 32:] = 255
+    at = open_app()
+    at.segmented_control(key="source").set_value("Upload").run()
+    at.file_uploader(key="upload_main").set_value(("half.png", png_bytes(pixels), "image/png")).run()
+    for page in ("pooling", "conv2d", "merging"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception and not at.error
+        assert "half.png" in captions_text(at)
+    assert_image_close(media.png(image_urls(at)[0]), pixels)  # merging: input a
