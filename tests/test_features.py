@@ -112,6 +112,23 @@ def test_wrong_batch_is_refused_naming_the_shape(batch, message):
         ex.activations(np.zeros((1, 8, 8, 3)), layers=["nope"])
 
 
+def test_two_input_model_is_refused():
+    a, b = keras.Input((4, 4, 3)), keras.Input((4, 4, 3))
+    model = keras.Model([a, b], L.Add()([a, b]))
+    with pytest.raises(ModelError, match="one image input, got 2"):
+        F.build_extractor(model)
+
+
+def test_any_size_model_runs_on_two_sizes_and_has_unknown_memory():
+    model = keras.Sequential([keras.Input((None, None, 3)), L.Conv2D(2, 3, padding="same", name="c")])
+    ex = F.build_extractor(model)
+    assert ex.activations(np.zeros((1, 8, 6, 3)))["c"].shape == (1, 8, 6, 2)
+    assert ex.activations(np.zeros((1, 5, 5, 3)))["c"].shape == (1, 5, 5, 2)
+    row = ex.summary.rows[0]
+    assert row.activation_bytes is None and row.receptive_field == (3, 3)
+    assert ex.summary.table()[0]["activation memory"] == "—"
+
+
 def test_not_a_model_is_refused():
     with pytest.raises(ModelError, match="keras.Model"):
         F.build_extractor(L.Dense(3))

@@ -310,14 +310,14 @@ def _layer_rf(layer, prev, in_shape, out_shape):
 class SummaryRow:
     """One leaf layer: name (path for nested layers), type, output shape without the batch axis,
     parameters (all / trainable; 0 for the 2nd call of a shared layer), bytes of its float32
-    output per image, receptive field (height, width) in input pixels or None where undefined."""
+    output per image (None when the model takes any image size), receptive field (height, width) in input pixels or None where undefined."""
 
     name: str
     type: str
     output_shape: tuple
     params: int
     trainable_params: int
-    activation_bytes: int
+    activation_bytes: int | None
     receptive_field: tuple[int, int] | None
 
     @property
@@ -341,7 +341,8 @@ class Summary:
 
     @property
     def activation_bytes(self) -> int:
-        return int(sum(r.activation_bytes for r in self.rows))
+        """Bytes of all layers' float32 outputs for one image (layers of unknown size count 0)."""
+        return int(sum(r.activation_bytes or 0 for r in self.rows))
 
     def table(self) -> list[dict[str, str]]:
         """Rows as display strings (thousands separators, "—"), ready for st.dataframe."""
@@ -352,7 +353,7 @@ class Summary:
                 "output shape": " × ".join("?" if d is None else str(d) for d in r.output_shape),
                 "parameters": f"{r.params:,}",
                 "trainable": f"{r.trainable_params:,}",
-                "activation memory": _human_bytes(r.activation_bytes),
+                "activation memory": "—" if r.activation_bytes is None else _human_bytes(r.activation_bytes),
                 "receptive field": r.receptive_field_text,
             }
             for r in self.rows
@@ -377,7 +378,7 @@ def _summary_from(model, inp, nodes) -> Summary:
     for node in nodes:
         shape = _shape(node.tensor)
         known = all(d is not None for d in shape)
-        nbytes = int(np.prod(shape)) * 4 if known else 0
+        nbytes = int(np.prod(shape)) * 4 if known else None
         params = _weights_size(node.layer.weights) if node.first_call else 0
         trainable = _weights_size(node.layer.trainable_weights) if node.first_call else 0
         rf = rfs.get(node.path)
@@ -399,8 +400,8 @@ def model_summary(model, *, input_shape=None) -> Summary:
     """Summary of `model` with nested models unfolded ("base/block_1_expand").
 
     input_shape: (H, W, C) for a Sequential model built without keras.Input (else ignored if the
-    model has one). Activation memory assumes float32 (4 bytes per value) for one image; 0 where
-    a dimension is unknown. Receptive fields follow conv/pool chains (kernel, stride, dilation;
+    model has one). Activation memory assumes float32 (4 bytes per value) for one image; None
+    where a dimension is unknown (models that take any size). Receptive fields follow conv/pool chains (kernel, stride, dilation;
     the largest over merged branches) and are None after Flatten, Dense on vectors or global
     pooling. Raises ModelError for a non-model, several inputs or an unknown input shape.
     """
@@ -473,6 +474,8 @@ class FeatureExtractor:
         for name in wanted:
             self._node(name)
         outs = self._forward(arr)
+        if not isinstance(outs, (list, tuple)):  # a one-layer model returns a bare tensor
+            outs = [outs]
         return {name: np.asarray(outs[self._index[name]]) for name in wanted}
 
     def submodel(self, name: str):
