@@ -251,7 +251,9 @@ def _stateless(kind: str, **config) -> keras.layers.Layer:
 def _traced(key: tuple, body: Callable, n_inputs: int = 1) -> Callable:
     """A cached tf.function of ``body`` taking ``n_inputs`` RGB images (None, None, 3)."""
     spec = [tf.TensorSpec((None, None, 3), tf.float32)] * n_inputs
-    return _cached(("fn", *key), lambda: tf.function(body, input_signature=spec, reduce_retracing=True))
+    # No AutoGraph: the bodies have no tensor-dependent Python control flow, and converting
+    # every Keras layer's source was most of the tracing time.
+    return _cached(("fn", *key), lambda: tf.function(body, input_signature=spec, autograph=False))
 
 
 # --------------------------------------------------------------------------- graph pieces

@@ -177,7 +177,7 @@ def cheat_sheet(image, other, *, spaces=SPACES, seed: int = 0) -> list[Panel]:
     uses ``seed + 1``).
 
     Returns the panels in :data:`GROUPS` order (7 × len(spaces) merges,
-    2 × len(spaces) poolings, then 34 Dense / Conv2D / Conv2DTranspose panels:
+    2 × len(spaces) poolings, then 30 Dense / Conv2D / Conv2DTranspose panels:
     66 for the four spaces). Every ``image`` is RGB float32 ``(H', W', 3)`` in
     ``[0, 1]`` (grey ones are read-only views).
 
@@ -265,8 +265,9 @@ def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi:
     ``panels``: LayerResults / Panels (``group`` optional). The figure is
     ``columns × cell_inches`` wide and ``cell_inches + 0.45`` inches tall per
     row plus 0.35 per group heading, at ``dpi`` dots per inch, so the PNG is
-    ``round(columns · cell_inches · dpi)`` pixels wide. Images are
-    downscaled (area average) to the cell before drawing. Uses a private
+    ``round(columns · cell_inches · dpi)`` pixels wide. Each image is fitted
+    into its cell (area-averaged when shrunk, aspect kept) and the grid is
+    drawn as one picture with the titles as text. Uses a private
     ``matplotlib.figure.Figure`` (no pyplot state), so it is safe in threads.
 
     Raises ValueError for no panels or bad sizes.
@@ -292,29 +293,31 @@ def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi:
         rows[-1][1].append(panel)
     title_h, head_h = 0.45, 0.35
     row_h = cell_inches + title_h
-    height = sum(row_h + (head_h if head else 0) for head, _ in rows)
-    width = columns * cell_inches
-    fig = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+    width_in = columns * cell_inches
+    height_in = sum(row_h + (head_h if head else 0) for head, _ in rows)
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
-    box = max(8, int(cell_inches * dpi))
-    top = height
-    pad = 0.06 * cell_inches
+    width_px, height_px = round(width_in * dpi), round(height_in * dpi)
+    canvas = np.full((height_px, width_px, 3), 255, np.uint8)
+    pad = max(1, round(0.05 * cell_inches * dpi))
+    box = max(4, round(cell_inches * dpi) - 2 * pad)
+    top = 0.0  # inches from the top
     for head, row in rows:
         if head:
-            fig.text(0.1 / width, (top - head_h / 2) / height, head, fontsize=13, fontweight="bold", va="center")
-            top -= head_h
+            fig.text(0.1 / width_in, 1 - (top + head_h / 2) / height_in, head, fontsize=12, fontweight="bold",
+                     va="center")
+            top += head_h
         for j, panel in enumerate(row):
-            ax = fig.add_axes((
-                (j * cell_inches + pad) / width,
-                (top - row_h + pad) / height,
-                (cell_inches - 2 * pad) / width,
-                (cell_inches - 2 * pad) / height,
-            ))
-            ax.imshow(_thumbnail(panel.image, box), interpolation="nearest")
-            ax.set_axis_off()
-            label = "\n".join(textwrap.wrap(panel.title, 28)[:2])
-            ax.set_title(label, fontsize=8, pad=3)
-        top -= row_h
+            label = "\n".join(textwrap.wrap(panel.title, 30)[:2])
+            fig.text((j + 0.5) * cell_inches / width_in, 1 - (top + title_h / 2) / height_in, label,
+                     fontsize=7, ha="center", va="center")
+            thumb = _thumbnail(panel.image, box)
+            th, tw = thumb.shape[:2]
+            y0 = round((top + title_h) * dpi) + pad + (box - th) // 2
+            x0 = round(j * cell_inches * dpi) + pad + (box - tw) // 2
+            canvas[y0: y0 + th, x0: x0 + tw] = thumb[: max(0, height_px - y0), : max(0, width_px - x0)]
+        top += row_h
+    fig.figimage(canvas, xo=0, yo=0, origin="upper", zorder=0)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()
