@@ -110,6 +110,20 @@ def test_merge_clips_in_the_space_before_converting_back():
     np.testing.assert_allclose(lum.image[0, 0], [expected] * 3, atol=1e-6)
 
 
+EDGE_COLOURS = np.array([
+    [[0, 0, 0], [1, 1, 1], [0.5, 0.5, 0.5], [1, 0, 0], [0, 1, 0], [0, 0, 1]],
+    [[1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 0, 0.01], [0.2, 0.2, 0.1], [0.3, 0.6, 0.6]],
+], np.float32)  # black, white, grey, primaries, secondaries, hue just below 1, ties
+
+
+@pytest.mark.parametrize("space", color.SPACES)
+def test_graph_colour_conversion_matches_vizcore_color_on_edge_colours(space):
+    # Maximum of an image with itself is the image in the space; Add of it and black is too.
+    same = L.merge("Maximum", EDGE_COLOURS, EDGE_COLOURS, space=space)
+    np.testing.assert_allclose(same.output, color.to_space(EDGE_COLOURS, space), atol=1e-6)
+    np.testing.assert_allclose(same.image, color.from_space(color.to_space(EDGE_COLOURS, space), space), atol=1e-6)
+
+
 def test_inputs_outside_unit_range_are_clipped_like_to_space():
     wild = A4 * 3 - 1
     result = L.merge("Average", wild, B4, space="hsv")

@@ -112,27 +112,30 @@ def _program(spaces: tuple[str, ...]):
     acts = {n: L._stateless("Activation", activation=n) for n in names}
 
     def activated(z, activations):
+        extremes = L._tf_extremes(z)  # shared by the activations that can use them
         out = {}
         for n in activations:
             y = acts[n](z)
-            shown, lo, hi = L._tf_display(y, L._resolve_display("auto", n), n in L._UNIT_RANGE_ACTIVATIONS)
-            out[n] = (y, shown, lo, hi)
+            out[n] = (y, *L._tf_show(z, y, n, L._resolve_display("auto", n), extremes))
         return out
 
     def body(a, b):
         xa, xb = a[None], b[None]
         height, width = tf.shape(a)[0], tf.shape(a)[1]
         out: dict = {}
+        concat_colour = None
         for space in spaces:
             sa, sb = L._tf_to_space(xa, space), L._tf_to_space(xb, space)
             # Merges: the result clipped in the space, then back to RGB.
             for kind in _ELEMENTWISE_MERGES:
                 y = merge_layers[kind]([sa, sb])
-                out[f"{kind}_{space}"] = (y[0], L._tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)[0])
-            # Concatenate: inputs in [0, 1], so its halves are exactly sa and sb (see layers.merge).
+                out[f"{kind}_{space}"] = (y[0], L._tf_from_space(L._tf_clip_merge(y, kind), space)[0])
             y = merge_layers["Concatenate"]([sa, sb])
-            shown = tf.concat([L._tf_from_space(sa, space), L._tf_from_space(sb, space)], 2)
-            out[f"Concatenate_{space}"] = (y[0], shown[0])
+            if space == "luminance" or concat_colour is None:
+                shown = L._tf_concat_shown(a, b, sa, sb, space)
+                if space != "luminance":
+                    concat_colour = shown  # the same picture for every colour space
+            out[f"Concatenate_{space}"] = (y[0], shown if space == "luminance" else concat_colour)
             # Pooling: convert the small result, then repeat each value over its block.
             for kind, _ in _POOLS:
                 y = pool_layers[kind](sa)
