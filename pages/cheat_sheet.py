@@ -7,7 +7,6 @@ from vizcore import SPACES
 
 SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 SEEDS = range(0, 1_000_000)
-COLUMNS = {"Merging": 4, "Pooling": 4}
 
 
 def sheet_controls() -> tuple[tuple[str, ...], int, int]:
@@ -20,7 +19,8 @@ def sheet_controls() -> tuple[tuple[str, ...], int, int]:
                                 help="Seed of every untrained layer on the sheet.",
                                 **state.bind("seed", 0, choices=SEEDS, cast=int))
     columns = cols[2].select_slider("Panels per row", (3, 4, 5, 6, 8),
-                                    help="Fewer panels per row show each bigger (good on a projector).",
+                                    help="Fewer panels per row show each bigger (good on a projector). Merging and pooling "
+                                         "always have one column per colour space.",
                                     **state.bind("cols", 5, choices=(3, 4, 5, 6, 8), cast=int))
     return tuple(s for s in SPACES if s in spaces) or ("rgb",), int(seed), columns
 
@@ -38,22 +38,28 @@ with st.spinner("Computing the whole sheet…"):
     items = compute.sheet(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
 
 
-def _png() -> bytes:
-    return compute.sheet_png(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
-
-
-st.download_button(
-    f"Download the sheet as PNG ({len(items)} panels)", data=_png,
-    file_name=f"layer-lab-cheat-sheet-{panels.slug(choice.name)}.png", mime="image/png",
-    icon=":material/download:", on_click="ignore", type="primary",
-    help="One PNG with every panel and its title, drawn with matplotlib (takes a few seconds).",
-)
+png_cols = st.columns([2, 3], vertical_alignment="center")
+if png_cols[0].button("Make the sheet PNG", icon=":material/image:", key="make_png",
+                      help="Draws every panel with its title into one PNG (matplotlib); takes a few seconds."):
+    with st.spinner(f"Drawing {len(items)} panels into one PNG…"):
+        compute.sheet_png(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
+    st.session_state["_sheet_png_for"] = (choice.key, choice.other_key, spaces, seed)
+if st.session_state.get("_sheet_png_for") == (choice.key, choice.other_key, spaces, seed):
+    png = compute.sheet_png(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
+    png_cols[1].download_button(
+        f"Download the sheet ({len(png) / 1e6:.1f} MB PNG)", data=png,
+        file_name=f"layer-lab-cheat-sheet-{panels.slug(choice.name)}.png", mime="image/png",
+        icon=":material/download:", on_click="ignore", type="primary",
+        help="One PNG with every panel and its title, ready to print or put on a slide.")
+else:
+    png_cols[1].caption(f"{len(items)} panels below; the PNG puts them all on one page.")
 groups: dict[str, list] = {}
 for group, view in items:
     groups.setdefault(group, []).append(view)
 for group, views in groups.items():
     st.subheader(f"{group} ({len(views)})")
-    n = min(columns, len(views))
+    # Merges and pools: one row per layer, one column per colour space (like the Merging page).
+    n = len(spaces) if group in ("Merging", "Pooling") else min(columns, len(views))
     for start in range(0, len(views), n):
         cols = st.columns(n, gap="small")
         for col, (i, view) in zip(cols, enumerate(views[start:start + n], start)):

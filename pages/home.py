@@ -81,3 +81,5 @@ for space, planes in compute.channels(choice.key, choice.image):
         with col:
             caption = name if len(planes) == 1 else f"{label}: {name}"
             st.image(data, output_format=fmt, caption=caption, width="stretch")
+
+compute.start_warm_up()  # TensorFlow and the layer graphs load in the background for the next page

@@ -10,6 +10,7 @@ its pixels with an independent NumPy reference.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-TIMEOUT = 120  # first run of a TensorFlow page imports TF: seconds, not milliseconds
+TIMEOUT = 180  # first run of a TensorFlow page imports TF and traces graphs: seconds on a busy CPU
+# Home's background warm-up (TF import + tracing) would only compete with the tests for CPU.
+os.environ["LAYER_LAB_NO_WARMUP"] = "1"
 
 
 def open_app(page: str | None = None, *, query: dict[str, str] | None = None) -> AppTest:

@@ -1,10 +1,15 @@
 """Cached calls into vizcore, returning display-ready panels.
 
-Every function here is a thin ``st.cache_data`` wrapper: the hashable arguments are the
-image keys from :class:`ui.sidebar.Choice` plus the page's settings; the arrays travel as
-``_underscored`` (unhashed) arguments. A function reads only its arguments, so one
-changed control recomputes only the panels that depend on it. Results are
-:class:`ui.panels.PanelView` objects (PNG bytes + texts), cheap to keep and to redraw.
+Every function here is a thin cache wrapper: the hashable arguments are the image keys
+from :class:`ui.sidebar.Choice` plus the page's settings; the arrays travel as
+``_underscored`` (unhashed) arguments. A function reads only its arguments, so one changed
+control recomputes only the panels that depend on it.
+
+Results are :class:`ui.panels.PanelView` objects (encoded display bytes, read-only pixels,
+texts). They are kept with ``st.cache_resource``, not ``st.cache_data``: they are immutable
+display objects, and ``st.cache_data`` would unpickle a fresh copy of every panel's pixels
+on every rerun (about 1 s for the 66-panel cheat sheet, whose transposed-conv panels are
+2048×2048) — the opposite of "changing one control recomputes only what changed".
 
 vizcore.layers / vizcore.sheet (TensorFlow) are imported inside the functions, so a page
 that only shows images (Home) never pays TensorFlow's import time.
@@ -26,10 +31,10 @@ from .panels import PanelView, make_view, to_display, view_of
 DEFAULT_SEED = 2
 
 __all__ = ["DEFAULT_SEED", "channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d", "conv2d_stack",
-           "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png"]
+           "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png", "start_warm_up"]
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def channels(key: str, _image: np.ndarray) -> list[tuple[str, list[tuple[str, bytes, str]]]]:
     """Every colour space's channels as grey images: [(space, [(channel, bytes, format)])]."""
     return [(space, [(name, *to_display(plane)) for name, plane in color.split_channels(_image, space)])
@@ -47,13 +52,13 @@ def _to_kernel(kernel: tuple[tuple[float, ...], ...] | None) -> np.ndarray | Non
     return None if kernel is None else np.asarray(kernel, dtype=np.float32)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def merge(key: str, other_key: str, kind: str, space: str, _a: np.ndarray, _b: np.ndarray) -> PanelView:
     """``vizcore.merge(kind, a, b, space=space)`` as a panel."""
     return view_of(_layers().merge(kind, _a, _b, space=space))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def pool(key: str, kind: str, space: str, size: int | None, strides: int | None, padding: str,
          _image: np.ndarray) -> PanelView:
     """``vizcore.pool`` (max / average / global_average / depthwise_max) as a panel."""
@@ -68,13 +73,13 @@ def pool(key: str, kind: str, space: str, size: int | None, strides: int | None,
     return view
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def dense(key: str, activation: str, seed: int, units: int, space: str, _image: np.ndarray) -> PanelView:
     """Per-pixel ``vizcore.dense`` as a panel (all ``units`` maps kept)."""
     return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def dense_fully_connected(key: str, activation: str, seed: int, size: int, space: str,
                           _image: np.ndarray) -> PanelView:
     """``vizcore.dense_fully_connected`` (Flatten → Dense → Reshape) as a panel."""
@@ -82,7 +87,7 @@ def dense_fully_connected(key: str, activation: str, seed: int, size: int, space
                                                    space=space))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int = 1,
            kernel_size: int | None = None, strides: int = 1, padding: str = "same",
            kernel: tuple[tuple[float, ...], ...] | None = None, _image: np.ndarray) -> PanelView:
@@ -93,7 +98,7 @@ def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int
     return view_of(result, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], seed: int, padding: str,
                  space: str, _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d_stack``; ``layers``: (filters, kernel_size, strides, activation) per layer."""
@@ -102,7 +107,7 @@ def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], see
     return view_of(result, map_names=[f"filter {i + 1}" for i in range(layers[-1][0])])
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: str, seed: int,
                      filters: int, padding: str, space: str, _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d_transpose`` as a panel."""
@@ -112,7 +117,7 @@ def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: st
     return view_of(result, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def activation_plot(name: str) -> bytes:
     """PNG of an activation's curve y = f(x) on [-5, 5] (matplotlib Figure, no pyplot state)."""
     import io
@@ -139,7 +144,7 @@ def activation_plot(name: str) -> bytes:
     return buf.getvalue()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def shrink(key: str, side: int, _image: np.ndarray) -> np.ndarray:
     """The image with its longer side brought down to ``side`` (aspect kept; never enlarged)."""
     from vizcore import images
@@ -147,10 +152,12 @@ def shrink(key: str, side: int, _image: np.ndarray) -> np.ndarray:
     h, w = _image.shape[:2]
     scale = min(1.0, side / max(h, w))
     size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    return _image.copy() if size == (h, w) else images.match_size(_image, size)
+    out = _image.copy() if size == (h, w) else images.match_size(_image, size)
+    out.setflags(write=False)  # shared through the cache
+    return out
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=3, show_spinner=False)
 def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.ndarray,
           _b: np.ndarray) -> list[tuple[str, PanelView]]:
     """``vizcore.cheat_sheet`` as (group, panel) pairs, in the sheet's order."""
@@ -159,10 +166,49 @@ def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.n
     return [(p.group, view_of(p)) for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=3, show_spinner=False)
 def sheet_png(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.ndarray,
               _b: np.ndarray) -> bytes:
     """The whole sheet drawn as one PNG (``vizcore.render_sheet_png``)."""
     from vizcore import sheet as sheet_module
 
     return sheet_module.render_sheet_png(sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed))
+
+
+def _warm_up_work(delay: float) -> None:
+    import time
+
+    time.sleep(delay)  # let the page that started us finish painting first
+    try:
+        from vizcore import layers, sheet
+
+        tiny = np.linspace(0, 1, 16 * 16 * 3, dtype=np.float32).reshape(16, 16, 3)
+        sheet.cheat_sheet(tiny, tiny[::-1].copy())
+        for space in ("luminance", "rgb"):
+            layers.merge("Add", tiny, tiny, space=space)
+            layers.pool(tiny, kind="max", space=space, size=2)
+            layers.conv2d(tiny, activation="relu", filters=4, space=space)
+            layers.conv2d(tiny, kernel=layers.KERNEL_PRESETS["sobel_x"], space=space)
+            layers.dense(tiny, activation="relu", space=space)
+            layers.conv2d_transpose(tiny, kernel_size=4, strides=2, space=space)
+    except Exception:  # noqa: BLE001 - best effort: a real page call will report any problem
+        pass
+
+
+@st.cache_resource(show_spinner=False)
+def start_warm_up(delay: float = 1.5):
+    """Once per server: import TensorFlow and trace the layer graphs in a background thread.
+
+    Home calls this after drawing, so the first visit to a layer page does not pay
+    TensorFlow's import and graph tracing (tens of seconds on a busy 2-core machine).
+    Set LAYER_LAB_NO_WARMUP=1 to skip it (the AppTest suites do, to keep CPU for tests).
+    Returns the thread (or None when skipped).
+    """
+    import os
+    import threading
+
+    if os.environ.get("LAYER_LAB_NO_WARMUP") == "1":
+        return None
+    thread = threading.Thread(target=_warm_up_work, args=(delay,), name="layer-lab-warm-up", daemon=True)
+    thread.start()
+    return thread

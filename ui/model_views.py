@@ -36,8 +36,12 @@ CMAPS = ("viridis", "magma", "gray", "coolwarm", "jet")
 SCALES = ("map", "layer")
 SCALE_LABELS = {"map": "Each map", "layer": "Whole layer"}
 VIEWS = ("Summary", "Feature maps", "Overview", "Filters", "Patterns", "Predictions")
-#: Largest side of one cell in a grid of maps (bigger maps are averaged down for the grid).
+#: Smallest side of one cell in a grid of maps (bigger maps are averaged down to it).
 GRID_CELL = 96
+#: Grids are drawn at least this wide (integer enlargement: crisp, not blurred by the browser).
+GRID_WIDTH = 720
+#: Single maps and overlays are drawn at least this large (integer enlargement).
+DETAIL_SIDE = 320
 OVERVIEW_MAPS = 4
 
 
@@ -115,6 +119,12 @@ def _shrink(maps: np.ndarray, cell: int) -> np.ndarray:
     return cut.reshape(hh // factor, factor, ww // factor, factor, -1).mean(axis=(1, 3))
 
 
+def _upscale(image: np.ndarray, side: int = DETAIL_SIDE) -> np.ndarray:
+    """Nearest-neighbour enlargement by an integer factor until the longer side is >= side."""
+    factor = max(1, math.ceil(side / max(image.shape[:2])))
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1) if factor > 1 else image
+
+
 def _shape_text(shape) -> str:
     return " × ".join("?" if d is None else str(d) for d in shape)
 
@@ -126,13 +136,15 @@ def _grid_view(model_key: str, input_key: str, layer: str, cmap: str, scale: str
 
     maps = _maps
     note = ""
+    cols = max(1, math.ceil(math.sqrt(maps.shape[-1]))) if maps.ndim == 3 else 1
+    cell = max(GRID_CELL, GRID_WIDTH // cols)
     if maps.ndim == 3:
-        shrunk = _shrink(maps, GRID_CELL)
+        shrunk = _shrink(maps, cell)
         if shrunk.shape[:2] != maps.shape[:2]:
             note = (f" Each {maps.shape[1]}×{maps.shape[0]} map is averaged down to "
                     f"{shrunk.shape[1]}×{shrunk.shape[0]} in this grid; pick a map below for full detail.")
         maps = shrunk
-    grid = features.feature_grid(maps, cmap=cmap, scale=scale, min_cell=48)
+    grid = features.feature_grid(maps, cmap=cmap, scale=scale, columns=cols, min_cell=cell)
     count = _maps.shape[-1] if _maps.ndim == 3 else 1
     scale_text = ("each map stretched to its own min…max (shows every map's pattern)" if scale == "map"
                   else "one min…max for the whole layer (shows which maps are strong)")
@@ -155,14 +167,12 @@ def _map_views(model_key: str, input_key: str, layer: str, index: int, cmap: str
     import matplotlib
 
     rgb = matplotlib.colormaps[cmap](norm)[..., :3]
-    h, w = _seen.shape[:2]
-    factor = max(1, min(h // max(fmap.shape[0], 1), w // max(fmap.shape[1], 1)))
-    big = np.repeat(np.repeat(rgb, factor, axis=0), factor, axis=1)
+    big = _upscale(rgb)
     enlarged = make_view(big, title=f"{layer} · map {index}",
                          caption=f"{fmap.shape[1]}×{fmap.shape[0]}, values {lo:.3g} … {hi:.3g}",
                          explanation="The map on its own, stretched to its min…max and enlarged "
                                      "(each cell is one output position of the layer).")
-    over = features.overlay(_seen, fmap, alpha=0.55, cmap=cmap)
+    over = features.overlay(_upscale(_seen), fmap, alpha=0.55, cmap=cmap)
     overlaid = make_view(over, title=f"{layer} · map {index} over the input",
                          caption="resized to the input and laid over it",
                          explanation="Where on the picture this map is strong: bright colours mark "
@@ -224,7 +234,7 @@ def _cam_view(model_key: str, input_key: str, class_index: int, class_name: str,
     from vizcore import features
 
     cam = features.grad_cam(_model, _batch, class_index=class_index, layer_name=layer, extractor=_extractor)
-    over = features.overlay(_seen, cam, alpha=0.5, cmap="jet")
+    over = features.overlay(_upscale(_seen), cam, alpha=0.5, cmap="jet")
     return make_view(over, title=f"Grad-CAM for “{class_name}”",
                      caption=f"gradients of the class score weight the maps of {layer}",
                      explanation="Red marks where the evidence for this class is; blue where there is "
@@ -447,7 +457,7 @@ def show_predictions(subject: Subject, extractor, acts: dict, *, prefix: str) ->
         return
     left, right = st.columns(2)
     with left:
-        show_panel(make_view(subject.seen, title="What the model sees"), title="What the model sees",
+        show_panel(make_view(_upscale(subject.seen), title="What the model sees"), title="What the model sees",
                    key=f"{prefix}cam-input")
     with right:
         show_panel(view, title=view.title, key=f"{prefix}cam")

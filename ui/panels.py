@@ -70,11 +70,18 @@ def to_png(image: Any) -> bytes:
 #: Images up to this many pixels are shown as PNG (exact); bigger ones as high-quality JPEG,
 #: which is ~15x faster to encode and ~6x smaller to send (downloads are always PNG).
 EXACT_DISPLAY_PIXELS = 160 * 160
+#: Longer side of what is sent to the browser; bigger panels (e.g. a 2048² Conv2DTranspose
+#: output) are shown reduced by an integer factor (block average). Downloads keep every pixel.
+MAX_DISPLAY_SIDE = 1024
 
 
 def to_display(image: Any) -> tuple[bytes, str]:
     """Bytes and format ("PNG" or "JPEG") used to show ``image`` in the page."""
     pixels = to_uint8(image)
+    factor = -(-max(pixels.shape[:2]) // MAX_DISPLAY_SIDE)  # ceil
+    if factor > 1:
+        size = (max(1, pixels.shape[1] // factor), max(1, pixels.shape[0] // factor))
+        pixels = np.asarray(Image.fromarray(pixels).reduce(factor))[: size[1], : size[0]]
     if pixels.shape[0] * pixels.shape[1] <= EXACT_DISPLAY_PIXELS:
         return to_png(pixels), "PNG"
     buf = io.BytesIO()
@@ -146,6 +153,9 @@ def make_view(image: Any, *, title: str, caption: str = "", explanation: str = "
               shape: tuple[int, ...] | None = None, params: int | None = None) -> PanelView:
     """A :class:`PanelView` from an image array and its texts (``maps``: (name, array) pairs)."""
     pixels = to_uint8(image)
+    if isinstance(image, np.ndarray) and np.shares_memory(pixels, image):
+        pixels = pixels.copy()
+    pixels.setflags(write=False)  # shared by every session through the cache
     display, fmt = to_display(pixels)
     encoded = tuple((name, *to_display(m)) for name, m in maps)
     return PanelView(title=title, pixels=pixels, display=display, display_format=fmt,
@@ -276,7 +286,10 @@ def page_header(title: str, intro: str, choice: Any | None = None, *, show_other
     st.title(title)
     st.markdown(intro)
     if choice is not None:
-        st.caption(describe_choice(choice, show_other=show_other))
+        text = describe_choice(choice, show_other=show_other)
+        if getattr(choice, "errors", None):
+            text += " · :red[a file you gave could not be used (see the sidebar)]"
+        st.caption(text)
 
 
 def source_label(choice: Any) -> str:

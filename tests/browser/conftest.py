@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from streamlit_server import ROOT, Server, launch_chromium
+from .streamlit_server import ROOT, Server, launch_chromium
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 

@@ -1,0 +1,1 @@
+"""Real-browser tests (marked ``browser``): headless Chromium against a live Streamlit server."""
