@@ -24,14 +24,9 @@ DIGIT_SOURCES = ("Draw", "Held-out digit", "Upload", "Sidebar image")
 @st.cache_resource(show_spinner=False)
 def all_specs() -> dict:
     """Every model the app offers, by key (available or not)."""
-    try:
-        from vizcore.models.registry import available_models
-    except ImportError:  # registry not there: assemble the list from the model modules
-        from vizcore.models import digits, hed, imagenet, seeds
+    from vizcore.models.registry import available_models
 
-        specs = [hed.spec(), digits.spec(), *seeds.specs(), *imagenet.specs()]
-    else:
-        specs = list(available_models())
+    specs = available_models()
     return {spec.key: spec for spec in specs}
 
 

@@ -179,14 +179,16 @@ def test_valid_upload_shows_its_maps_computed_by_hand(media, tmp_path):
     span = expected.max() - expected.min()
     norm = (expected - expected.min()) / span if span > 0 else np.zeros_like(expected)
     want = matplotlib.colormaps["viridis"](norm)[..., :3]
-    shown = media.png(urls[1]) / 255.0  # map 0, enlarged x1 (input is 8x8)
-    np.testing.assert_allclose(shown, want, atol=1.5 / 255)
+    shown = media.png(urls[1]) / 255.0  # map 0, each cell enlarged 40x to 320x320
+    assert shown.shape[:2] == (320, 320)
+    np.testing.assert_allclose(shown[::40, ::40], want, atol=1.5 / 255)
+    np.testing.assert_allclose(shown[39::40, 39::40], want, atol=1.5 / 255)
 
     at.selectbox(key="u_layer").set_value("conv_b").run()
     assert not at.exception
     shown = media.png(image_urls(at)[1])
-    assert shown.shape[:2] == (8, 8)  # a 4x4 map (after 2x2 pooling), each cell drawn 2x2
-    assert np.array_equal(shown[::2, ::2], shown[1::2, 1::2])
+    assert shown.shape[:2] == (320, 320)  # a 4x4 map (after 2x2 pooling), each cell drawn 80x80
+    assert np.array_equal(shown[::80, ::80], shown[79::80, 79::80])
     assert not np.array_equal(shown, media.png(urls[1]))  # another layer, another map
 
 
