@@ -23,6 +23,7 @@ panels' outputs and images, and the tests compare them with the sheet's.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -161,6 +162,16 @@ def _single_calls(a: np.ndarray, b: np.ndarray) -> dict[str, Callable[[], object
     }
 
 
+def _first_calls(a: np.ndarray, b: np.ndarray) -> dict[str, Callable[[], object]]:
+    from . import layers as L
+
+    return {
+        "merge Multiply · luminance": lambda: L.merge("Multiply", a, b, space="luminance"),
+        "conv2d 5×5, 2 filters · softsign": lambda: L.conv2d(a, filters=2, kernel_size=5, activation="softsign"),
+        "conv2d_transpose k3 s3 · mish": lambda: L.conv2d_transpose(a, kernel_size=3, strides=3, activation="mish"),
+    }
+
+
 def run(*, sizes=(512, 1024), repeats: int = 5, baseline_sizes=(512, 1024), baseline_repeats: int = 3,
         single_size: int = 512, log: Callable[[str], None] = lambda _: None) -> dict:
     """Measure and return a report dict (see :func:`main` for how it is printed).
@@ -172,29 +183,32 @@ def run(*, sizes=(512, 1024), repeats: int = 5, baseline_sizes=(512, 1024), base
     from . import sheet as S
 
     report: dict = {"sheet": [], "single": [], "load_before": _load()}
-    if baseline_sizes:
-        _warm_up_keras()  # TensorFlow's own first-use costs are not the baseline's
+    # The sheet first: the baseline leaves thousands of Keras objects behind, whose
+    # garbage collection would otherwise land inside the sheet's timings.
     for size in sizes:
         a, b = _images(size)
         log(f"sheet {size}²…")
-        panels = S.cheat_sheet(a, b)
-        sheet_stats = time_call(lambda: S.cheat_sheet(a, b), repeats=repeats, warmup=0)
-        baseline = None
-        if size in baseline_sizes:
-            log(f"naive baseline {size}²…")
-            baseline = time_call(lambda: naive_sheet(a, b), repeats=baseline_repeats, warmup=0)
-        report["sheet"].append({
-            "size": size,
-            "panels": len(panels),
-            "sheet": sheet_stats,
-            "baseline": baseline,
-            "speedup": None if baseline is None else baseline["median"] / sheet_stats["median"],
-        })
+        count = len(S.cheat_sheet(a, b))  # warm-up: builds layers, traces and optimises the graph
+        gc.collect()
+        report["sheet"].append({"size": size, "panels": count, "baseline": None, "speedup": None,
+                                "sheet": time_call(lambda: S.cheat_sheet(a, b), repeats=repeats, warmup=0)})
     if single_size:
         a, b = _images(single_size)
         log(f"single panels {single_size}²…")
+        gc.collect()
         for name, call in _single_calls(a, b).items():
             report["single"].append((name, time_call(call, repeats=repeats, warmup=1)))
+        # A setting never used before in the process: its graph is traced on this first call.
+        report["first"] = [(name, time_call(call, repeats=1, warmup=0)["median"])
+                           for name, call in _first_calls(a, b).items()]
+    if baseline_sizes:
+        _warm_up_keras()  # TensorFlow's own first-use costs are not the baseline's
+    for row in report["sheet"]:
+        if row["size"] in baseline_sizes:
+            a, b = _images(row["size"])
+            log(f"naive baseline {row['size']}²…")
+            row["baseline"] = time_call(lambda: naive_sheet(a, b), repeats=baseline_repeats, warmup=0)
+            row["speedup"] = row["baseline"]["median"] / row["sheet"]["median"]
     report["single_size"] = single_size
     report["load_after"] = _load()
     return report
@@ -247,6 +261,9 @@ def format_report(report: dict) -> str:
         width = max(len(name) for name, _ in report["single"])
         for name, stats in report["single"]:
             lines.append(f"  {name:<{width}}  {_ms(stats['median'])}  (cpu {_ms(stats['cpu_median']).strip()})")
+        lines.append("  first call of a setting not used before (traces its graph once):")
+        for name, seconds in report.get("first", []):
+            lines.append(f"  {name:<{width}}  {_ms(seconds)}")
     return "\n".join(lines)
 
 

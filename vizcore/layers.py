@@ -324,7 +324,10 @@ def _tf_from_space(x, space: str):
         return x
     if space == "ycbcr":
         return tf.minimum(_conv1x1(x, _INV_K, _INV_BIAS32), 1.0)
-    return tf.minimum(tf.image.hsv_to_rgb(x), 1.0)  # >= 0 for s, v in [0, 1]
+    # For s, v in [0, 1] every output is v·((1 − s) + s·d) with d in [0, 1]: in [0, v] even
+    # after float rounding (1 − s is exact for s >= 0.5 and off by at most 2⁻²⁵ below),
+    # so no clip is needed.
+    return tf.image.hsv_to_rgb(x)
 
 
 def _tf_extremes(x):
@@ -368,7 +371,16 @@ def _tf_block_indices(size, pooled, pool_size: int, strides: int, padding: str):
 
 
 def _tf_upsample_blocks(small, height, width, pool_size: int, strides: int, padding: str):
-    """Repeat each pooled pixel of (N, h, w, ...) over its block at (height, width)."""
+    """Repeat each pooled pixel of (N, h, w[, C]) over its block at (height, width)."""
+    if pool_size == strides and padding == "same":
+        # Blocks tile the padded image: broadcast each pixel to k×k, then cut the padding
+        # ("same" puts total // 2 of it before the image). One pass instead of two gathers.
+        k = pool_size
+        x = small[..., None] if small.shape.rank == 3 else small
+        n, h, w, c = tf.unstack(tf.shape(x))
+        big = tf.reshape(tf.broadcast_to(x[:, :, None, :, None, :], (n, h, k, w, k, c)), (n, h * k, w * k, c))
+        big = tf.slice(big, [0, (h * k - height) // 2, (w * k - width) // 2, 0], [-1, height, width, -1])
+        return big[..., 0] if small.shape.rank == 3 else big
     rows = _tf_block_indices(height, tf.shape(small)[1], pool_size, strides, padding)
     cols = _tf_block_indices(width, tf.shape(small)[2], pool_size, strides, padding)
     return tf.gather(tf.gather(small, rows, axis=1), cols, axis=2)
