@@ -260,7 +260,12 @@ def _stateless(kind: str, **config) -> keras.layers.Layer:
 
 
 def _traced(key: tuple, body: Callable, n_inputs: int = 1) -> Callable:
-    """A cached tf.function of ``body`` taking ``n_inputs`` RGB images (None, None, 3)."""
+    """A cached tf.function of ``body`` taking ``n_inputs`` RGB images (None, None, 3).
+
+    ``key`` must name everything the body captures; layers with weights by ``id(slot)``,
+    so a graph never outlives the slot whose weights the caller sets (the cached graph
+    keeps that slot alive, so its id cannot be reused meanwhile).
+    """
     spec = [tf.TensorSpec((None, None, 3), tf.float32)] * n_inputs
     # No AutoGraph: the bodies have no tensor-dependent Python control flow, and converting
     # every Keras layer's source was most of the tracing time.
@@ -968,7 +973,7 @@ def dense(
         shown, lo, hi = _tf_show(z, y, activation, mode)
         return y, shown, lo, hi
 
-    fn = _traced(("dense", c, units, activation, mode, space), body)
+    fn = _traced(("dense", id(slot), activation, mode, space), body)
     with _LOCK:
         slot.set_seed(seed)
         y, shown, lo, hi = fn(tf.constant(image))
@@ -1045,7 +1050,7 @@ def dense_fully_connected(
         shown, lo, hi = _tf_show(z, y, activation, mode)
         return y, shown, lo, hi
 
-    fn = _traced(("dense_fc", c, size, units, activation, mode, space), body)
+    fn = _traced(("dense_fc", id(slot), size, depth, activation, mode, space), body)
     with _LOCK:
         slot.set_seed(seed)
         y, shown, lo, hi = fn(tf.constant(image))
@@ -1167,7 +1172,7 @@ def conv2d(
         shown, lo, hi = _tf_show(z, y, activation, mode)
         return y, shown, lo, hi
 
-    fn = _traced(("conv2d", c, filters, ksize, strides, padding, hand is None, activation, mode, space), body)
+    fn = _traced(("conv2d", id(slot), activation, mode, space), body)
     with _LOCK:
         if hand is None:
             slot.set_seed(seed)
@@ -1297,7 +1302,7 @@ def conv2d_stack(
         return x, shown, lo, hi
 
     key = tuple((sp["filters"], sp["kernel_size"], sp["strides"], sp["activation"]) for sp in specs)
-    fn = _traced(("conv_stack", c, key, padding, mode, space), body)
+    fn = _traced(("conv_stack", tuple(map(id, slots)), key, mode, space), body)
     with _LOCK:
         for i, slot in enumerate(slots):
             slot.set_seed(seed + i)
@@ -1376,7 +1381,7 @@ def conv2d_transpose(
         shown, lo, hi = _tf_show(z, y, activation, mode)
         return y, shown, lo, hi
 
-    fn = _traced(("conv2d_transpose", c, filters, k, s, padding, activation, mode, space), body)
+    fn = _traced(("conv2d_transpose", id(slot), activation, mode, space), body)
     with _LOCK:
         slot.set_seed(seed)
         y, shown, lo, hi = fn(tf.constant(image))
