@@ -19,13 +19,24 @@ Conv2DTranspose        k2 s2, k2 s4, k4 s2, k8 s2 × relu, sigmoid, tanh
 =====================  ==============================================================
 
 Speed: the whole sheet is one traced TensorFlow graph (cached; ``None``
-spatial sizes, so new image sizes do not retrace) that reuses the built layers
-of :mod:`vizcore.layers`: both images in every colour space are stacked into
-one batch, so each merge and pooling layer runs once for all spaces; the
-layers that differ only by activation share one seeded layer (the same seed
-gives the same kernel) and apply each activation with ``keras.layers.Activation``
-to its output, which is exactly what ``Conv2D(activation=...)`` computes; the
-two-layer stacks reuse the 3×3 layer's activated output as their first layer.
+spatial sizes, so a new image size does not retrace; no AutoGraph) that reuses
+the built layers of :mod:`vizcore.layers` and runs them on the real data:
+
+* each image is converted to each colour space once, and that tensor feeds all
+  seven merges and both poolings of the space. (Stacking the spaces or the two
+  images into one batch was tried: inside one graph the per-op cost is tiny, and
+  the concatenations and slices it needs cost more full-image passes than it saves.)
+* clipping is done only where a value can leave [0, 1] (Add above, Subtract
+  below; Multiply/Average/Maximum/Minimum of values in [0, 1] cannot), colour
+  matrices run as fused 1×1 convolutions, RGB→HSV on channel planes;
+* layers that differ only by activation share one seeded layer (the same seed
+  gives the same kernel) and apply each activation with ``keras.layers.Activation``
+  to its output, which is exactly what ``Conv2D(activation=...)`` computes; the
+  min–max display of exactly-computed monotone activations (linear, relu) takes
+  its extremes from the pre-activation, computed once; the two-layer stacks reuse
+  the 3×3 layer's activated output as their first layer;
+* TensorFlow runs independent branches on both cores; outputs come back as
+  NumPy views of the tensors (no copies), grey maps as broadcast views.
 """
 from __future__ import annotations
 
