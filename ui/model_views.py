@@ -202,13 +202,14 @@ def _filters_view(model_key: str, layer: str, _model) -> PanelView:
     from vizcore import features
 
     kernels = features.layer_filters(_model, layer)
-    grid = features.filters_grid(_model, layer)
-    if kernels.ndim == 4 and kernels.shape[-1] == 3:
+    colour = kernels.ndim == 4 and kernels.shape[-1] == 3
+    grid = features.filters_grid(_model, layer, max_filters=64 if colour else 24)
+    if colour:
         text = (f"{kernels.shape[0]} kernels of {kernels.shape[2]}×{kernels.shape[1]}, each drawn as a "
                 "small colour picture: mid-grey is 0, a filter that responds to red looks red.")
     else:
-        text = (f"{kernels.shape[0]} filters (rows) × {kernels.shape[1]} input channels (columns, "
-                "the first 16 at most), each a "
+        text = (f"{kernels.shape[0]} filters × {kernels.shape[1]} input channels: the first 24 filters "
+                "(rows) × first 16 channels (columns), each a "
                 f"{kernels.shape[3]}×{kernels.shape[2]} kernel: blue negative, white 0, red positive.")
     return make_view(grid, title=f"{layer}: kernels", caption=text,
                      explanation="These are the learned weights themselves, not their response to the picture.")
@@ -341,8 +342,10 @@ def show_filters(subject: Subject, extractor, *, prefix: str) -> None:
     except ModelError as err:
         st.error(str(err))
         return
-    show_panel(view, title=view.title, key=f"{prefix}filters",
-               filename=f"{subject.key.split(':')[0]}-{layer.replace('/', '_')}-kernels.png")
+    # kernels are a few pixels each: half the width keeps them a sensible size
+    with st.columns([1, 1])[0]:
+        show_panel(view, title=view.title, key=f"{prefix}filters",
+                   filename=f"{subject.key.split(':')[0]}-{layer.replace('/', '_')}-kernels.png")
 
 
 def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
@@ -387,8 +390,16 @@ def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
         st.error(str(err))
         return
     holder.empty()
-    view = make_view(picture, title=f"{layer} · filter {index}: pattern",
-                     caption=f"{picture.shape[1]}×{picture.shape[0]}, {steps} steps, seed 0",
+    lo, hi = float(picture.min()), float(picture.max())
+    if hi - lo < 1e-3:
+        st.info(f"Filter {index} of {layer} answers most to a flat picture (all values {lo:.2f}): its "
+                "kernel adds up to a clear sign, so more brightness everywhere means more output. "
+                "Try another filter or a deeper layer.", icon=":material/info:")
+        shown, stretch = picture, ""
+    else:
+        shown, stretch = (picture - lo) / (hi - lo), f"; contrast stretched from {lo:.2f}…{hi:.2f}"
+    view = make_view(_upscale(shown), title=f"{layer} · filter {index}: pattern",
+                     caption=f"{picture.shape[1]}×{picture.shape[0]}, {steps} steps, seed 0{stretch}",
                      explanation="A picture that makes this filter respond strongly.")
     left, _ = st.columns([1, 1])
     with left:
