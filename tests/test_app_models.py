@@ -105,6 +105,27 @@ def test_imagenet_without_weights_says_how_to_get_them(key, monkeypatch, tmp_pat
     assert not image_urls(at)
 
 
+def test_imagenet_download_without_network_gives_an_error(monkeypatch, tmp_path):
+    from vizcore.models import imagenet
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+
+    def no_network(*args, **kwargs):
+        raise OSError("no route to host")
+
+    monkeypatch.setattr(imagenet.urllib.request, "urlopen", no_network)
+    at = open_app("trained_models", query={"model": "vgg16"})
+    at.button(key="fetch-vgg16").click().run()
+    assert not at.exception
+    assert "could not download vgg16_weights_tf_dim_ordering_tf_kernels.h5" in at.error[0].value
+    assert not list(tmp_path.rglob("*.h5")) and not list(tmp_path.rglob("*.part"))
+
+
+def test_overview_offers_one_png_of_every_row():
+    at = view(open_app("trained_models", query={"model": "digits"}), "Overview")
+    assert at.get("download_button")[-1].proto.label == "Download the overview (PNG)"
+
+
 def test_url_restores_model_and_view():
     at = open_app("trained_models", query={"model": "conv_pool", "view": "Summary"})
     assert at.selectbox(key="model").value == "conv_pool"

@@ -28,7 +28,7 @@ import streamlit as st
 from vizcore.errors import ImageError, ModelError
 
 from . import state
-from .panels import PanelView, make_view, show_panel
+from .panels import PanelView, download_png, make_view, show_panel
 
 __all__ = ["Subject", "batch_key", "show_views", "VIEWS", "CMAPS"]
 
@@ -36,10 +36,9 @@ CMAPS = ("viridis", "magma", "gray", "coolwarm", "jet")
 SCALES = ("map", "layer")
 SCALE_LABELS = {"map": "Each map", "layer": "Whole layer"}
 VIEWS = ("Summary", "Feature maps", "Overview", "Filters", "Patterns", "Predictions")
-#: Smallest side of one cell in a grid of maps (bigger maps are averaged down to it).
-GRID_CELL = 96
-#: Grids are drawn at least this wide (integer enlargement: crisp, not blurred by the browser).
-GRID_WIDTH = 720
+#: Grids are drawn about this wide: maps are averaged down or enlarged by integer factors
+#: (crisp, not blurred by the browser) so that their columns fill it.
+GRID_WIDTH = 960
 #: Single maps and overlays are drawn at least this large (integer enlargement).
 DETAIL_SIDE = 320
 OVERVIEW_MAPS = 4
@@ -137,13 +136,15 @@ def _grid_view(model_key: str, input_key: str, layer: str, cmap: str, scale: str
     maps = _maps
     note = ""
     cols = max(1, math.ceil(math.sqrt(maps.shape[-1]))) if maps.ndim == 3 else 1
-    cell = max(GRID_CELL, GRID_WIDTH // cols)
+    cell = max(8, GRID_WIDTH // cols)
     if maps.ndim == 3:
         shrunk = _shrink(maps, cell)
         if shrunk.shape[:2] != maps.shape[:2]:
             note = (f" Each {maps.shape[1]}×{maps.shape[0]} map is averaged down to "
                     f"{shrunk.shape[1]}×{shrunk.shape[0]} in this grid; pick a map below for full detail.")
         maps = shrunk
+        side = max(maps.shape[:2])
+        cell = max(1, cell // side) * side  # an integer enlargement
     grid = features.feature_grid(maps, cmap=cmap, scale=scale, columns=cols, min_cell=cell)
     count = _maps.shape[-1] if _maps.ndim == 3 else 1
     scale_text = ("each map stretched to its own min…max (shows every map's pattern)" if scale == "map"
@@ -320,6 +321,23 @@ def show_overview(subject: Subject, extractor, acts: dict, *, prefix: str) -> No
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.markdown(f"**{name}**  \n{caption}")
         right.image(view.display, output_format=view.display_format, width="stretch")
+    if rows:
+        download_png(_stack([view.pixels for _, _, view in rows]),
+                     filename=f"{subject.key.split(':')[0]}-overview.png", key=f"{prefix}dl-overview",
+                     label="Download the overview (PNG)",
+                     tooltip="Every row above, one under the other, as one lossless PNG.")
+
+
+def _stack(pictures: list[np.ndarray], gap: int = 6) -> np.ndarray:
+    """uint8 (h, w, 3) pictures one under the other on white, left-aligned."""
+    width = max(p.shape[1] for p in pictures)
+    height = sum(p.shape[0] for p in pictures) + gap * (len(pictures) - 1)
+    out = np.full((height, width, 3), 255, dtype=np.uint8)
+    top = 0
+    for picture in pictures:
+        out[top:top + picture.shape[0], :picture.shape[1]] = picture
+        top += picture.shape[0] + gap
+    return out
 
 
 def _conv_layers(extractor) -> list[str]:
