@@ -60,33 +60,41 @@ if units > 1 and views:
         panels.show_maps(views[0], columns=min(units, 4), key="dense-maps")
 
 st.divider()
-st.subheader("Fully connected: Flatten → Dense → Reshape")
-cols = st.columns([1, 1, 1], gap="medium")
-size = cols[0].select_slider(
-    "Image size (side, px)", FC_SIZES,
-    help="The image is shrunk to size × size first. The weight matrix has size²·C rows (inputs) and "
-         "size² columns (one output per pixel), so it explodes with the size: 64×64 RGB needs 50 million.",
-    **state.bind("fc_size", 32, choices=FC_SIZES, cast=int))
-fc_act = cols[1].selectbox(
-    "Activation", ACTIVATIONS, help="Applied after the fully connected Dense layer.",
-    **state.bind("fc_act", "linear", choices=ACTIVATIONS))
-with st.spinner("Building a fully connected layer…"):
-    fc = compute.dense_fully_connected(choice.key, fc_act, seed, size, space, choice.image)
-    pixel = views[0] if views else compute.dense(choice.key, "linear", seed, units, space, choice.image)
-left, right = st.columns([1, 1], gap="large")
-with left:
-    panels.show_view(fc, key="fc")
-with right:
-    m1, m2 = st.columns(2)
-    m1.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
-              help="C·units weights + units biases, shared by every pixel.")
-    m2.metric("Fully connected parameters", f"{fc.params:,}",
-              help="size²·C inputs × size² outputs weights + one bias per output.")
-    st.markdown(
-        f"**Why so different?** Per pixel, Dense only mixes one pixel's {1 if space == 'luminance' else 3} "
-        f"channel value(s), and the same weights are reused at all {choice.image.shape[0] * choice.image.shape[1]:,} "
-        f"pixels: {pixel.params:,} parameters whatever the image size. After `Flatten`, every one of the "
-        f"{size}×{size} output values has its own weight for every input value, so the count grows with "
-        f"the **square** of the number of pixels. That is why networks use convolutions (local, shared "
-        f"weights) on images and keep fully connected layers for small inputs at the end."
-    )
+
+
+@st.fragment
+def fully_connected(space: str, seed: int, units: int) -> None:
+    """The fully connected section; its own controls rerun only this part of the page."""
+    st.subheader("Fully connected: Flatten → Dense → Reshape")
+    cols = st.columns([1, 1, 1], gap="medium")
+    size = cols[0].select_slider(
+        "Image size (side, px)", FC_SIZES,
+        help="The image is shrunk to size × size first. The weight matrix has size²·C rows (inputs) and "
+             "size² columns (one output per pixel), so it explodes with the size: 64×64 RGB needs 50 million.",
+        **state.bind("fc_size", 32, choices=FC_SIZES, cast=int))
+    fc_act = cols[1].selectbox(
+        "Activation", ACTIVATIONS, help="Applied after the fully connected Dense layer.",
+        **state.bind("fc_act", "linear", choices=ACTIVATIONS))
+    with st.spinner("Building a fully connected layer…"):
+        fc = compute.dense_fully_connected(choice.key, fc_act, seed, size, space, choice.image)
+        pixel = compute.dense(choice.key, "linear", seed, units, space, choice.image)
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        panels.show_view(fc, key="fc")
+    with right:
+        m1, m2 = st.columns(2)
+        m1.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
+                  help="C·units weights + units biases, shared by every pixel.")
+        m2.metric("Fully connected parameters", f"{fc.params:,}",
+                  help="size²·C inputs × size² outputs weights + one bias per output.")
+        st.markdown(
+            f"**Why so different?** Per pixel, Dense only mixes one pixel's {1 if space == 'luminance' else 3} "
+            f"channel value(s), and the same weights are reused at all {choice.image.shape[0] * choice.image.shape[1]:,} "
+            f"pixels: {pixel.params:,} parameters whatever the image size. After `Flatten`, every one of the "
+            f"{size}×{size} output values has its own weight for every input value, so the count grows with "
+            f"the **square** of the number of pixels. That is why networks use convolutions (local, shared "
+            f"weights) on images and keep fully connected layers for small inputs at the end."
+        )
+
+
+fully_connected(space, seed, units)

@@ -42,21 +42,27 @@ panels.page_header(
     choice, show_other=True,
 )
 
-st.subheader("One merge, up close")
-kind, space = single_controls()
-st.caption(f"**{kind}**: {KIND_HELP[kind]}")
-with st.spinner("Merging…"):
-    result = compute.merge(choice.key, choice.other_key, kind, space, choice.image, choice.other)
-cols = st.columns([1, 1, 2], gap="medium")
-with cols[0]:
-    panels.show_panel(choice.image, title="Input a", caption=choice.name,
-                      explanation="The first image (sidebar).", key="input-a")
-with cols[1]:
-    panels.show_panel(choice.other, title="Input b", caption=choice.other_name,
-                      explanation="The second image, brought to a's size (sidebar → Second image).",
-                      key="input-b")
-with cols[2]:
-    panels.show_view(result, key="single")
+@st.fragment
+def single_view() -> None:
+    """The close-up: its controls rerun only this part of the page, not the 28-panel grid."""
+    st.subheader("One merge, up close")
+    kind, space = single_controls()
+    st.caption(f"**{kind}**: {KIND_HELP[kind]}")
+    with st.spinner("Merging…"):
+        result = compute.merge(choice.key, choice.other_key, kind, space, choice.image, choice.other)
+    cols = st.columns([1, 1, 2], gap="medium")
+    with cols[0]:
+        panels.show_panel(choice.image, title="Input a", caption=choice.name,
+                          explanation="The first image (sidebar).", key="input-a")
+    with cols[1]:
+        panels.show_panel(choice.other, title="Input b", caption=choice.other_name,
+                          explanation="The second image, brought to a's size (sidebar → Second image).",
+                          key="input-b")
+    with cols[2]:
+        panels.show_view(result, key="single")
+
+
+single_view()
 
 st.divider()
 st.subheader(f"All {len(MERGE_KINDS)} merges × {len(SPACES)} colour spaces")

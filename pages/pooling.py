@@ -48,21 +48,28 @@ panels.page_header(
     choice,
 )
 
-size, strides, padding = pool_controls()
-h, w = choice.image.shape[:2]
-with st.spinner("Pooling…"):
-    rows = {kind: [compute.pool(choice.key, kind, s, size, strides, padding, choice.image) for s in SPACES]
-            for kind in ("max", "average")}
-example = rows["max"][1]
-if example.shape:
-    st.caption(f"{w}×{h} input → pooled output {example.shape[1]}×{example.shape[0]} per channel "
-               f"(pool {size}×{size}, strides {strides}, padding “{padding}”).")
-for kind, label in (("max", "MaxPooling2D"), ("average", "AveragePooling2D")):
-    st.markdown(f"#### {label}")
-    cols = st.columns(len(SPACES), gap="small")
-    for col, s, view in zip(cols, SPACES, rows[kind]):
-        with col:
-            panels.show_view(view, key=f"{kind}-{s}", compact=True)
+
+@st.fragment
+def pooled_rows() -> None:
+    """Controls and the 8 pooled panels: changing them reruns only this part of the page."""
+    size, strides, padding = pool_controls()
+    h, w = choice.image.shape[:2]
+    with st.spinner("Pooling…"):
+        rows = {kind: [compute.pool(choice.key, kind, s, size, strides, padding, choice.image) for s in SPACES]
+                for kind in ("max", "average")}
+    example = rows["max"][1]
+    if example.shape:
+        st.caption(f"{w}×{h} input → pooled output {example.shape[1]}×{example.shape[0]} per channel "
+                   f"(pool {size}×{size}, strides {strides}, padding “{padding}”).")
+    for kind, label in (("max", "MaxPooling2D"), ("average", "AveragePooling2D")):
+        st.markdown(f"#### {label}")
+        cols = st.columns(len(SPACES), gap="small")
+        for col, s, view in zip(cols, SPACES, rows[kind]):
+            with col:
+                panels.show_view(view, key=f"{kind}-{s}", compact=True)
+
+
+pooled_rows()
 
 st.divider()
 st.subheader("Global average pooling: one number per channel")

@@ -298,3 +298,30 @@ def test_upload_on_one_page_is_used_on_the_others(media):
         assert not at.exception and not at.error
         assert "half.png" in captions_text(at)
     assert_image_close(media.png(image_urls(at)[0]), pixels)  # merging: input a
+
+
+# --------------------------------------------------------------------------- cheat sheet
+
+# Dense 5 + Conv2D 3×3 5 + Conv2D 7×7 4 + two-layer combos 2×2 + Conv2DTranspose 4 configs × 3 (the seed sheet)
+FEATURE_PANELS = 5 + 5 + 4 + 2 * 2 + 4 * 3
+
+
+def test_cheat_sheet_shows_every_panel_and_offers_the_png(media):
+    at = open_app("cheat_sheet")
+    urls = image_urls(at)
+    assert len(urls) == 7 * 4 + 2 * 4 + FEATURE_PANELS  # merges and pools × 4 spaces, then the rest
+    a, b = sample(), other_sample()
+    assert_image_close(media.png(urls[1]), np.clip(a + b, 0, 1))  # Merging, first row: Add · rgb
+    headings = [h.value for h in at.main.subheader]
+    assert headings[:2] == ["Merging (28)", "Pooling (8)"]
+    at.button(key="make_png").click().run()
+    assert not at.exception
+    labels = [d.label for d in at.main.download_button if "sheet" in d.label]
+    assert labels and "MB PNG" in labels[0]
+
+
+def test_cheat_sheet_url_restores_spaces_and_seed():
+    at = open_app("cheat_sheet", query={"spaces": "rgb", "seed": "5"})
+    assert at.multiselect(key="spaces").value == ["rgb"]
+    assert int(at.number_input(key="seed").value) == 5
+    assert len(image_urls(at)) == 7 + 2 + FEATURE_PANELS

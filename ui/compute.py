@@ -191,6 +191,8 @@ def _warm_up_work(delay: float) -> None:
             layers.conv2d(tiny, kernel=layers.KERNEL_PRESETS["sobel_x"], space=space)
             layers.dense(tiny, activation="relu", space=space)
             layers.conv2d_transpose(tiny, kernel_size=4, strides=2, space=space)
+        for name in layers.ACTIVATIONS:  # curves depend only on the name: draw them once, now
+            activation_plot(name)
     except Exception:  # noqa: BLE001 - best effort: a real page call will report any problem
         pass
 

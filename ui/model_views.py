@@ -55,7 +55,7 @@ class Subject:
     labels:  class names when the model is a classifier, else None.
     decode:  optional (output) -> [(label, probability)] (overrides labels, e.g. ImageNet).
     value_range: the model's input range, for patterns (a picture in [0, 1] is mapped onto it).
-    pattern_model: optional smaller twin of a fully convolutional model for patterns (HED).
+    pattern_model: optional () -> smaller twin of a fully convolutional model, for patterns (HED).
     pattern_bgr: the model reads BGR (Caffe-style nets): patterns are flipped back for display.
     """
 
@@ -66,7 +66,7 @@ class Subject:
     labels: tuple[str, ...] | None = None
     decode: Callable | None = None
     value_range: tuple[float, float] = (0.0, 1.0)
-    pattern_model: object | None = None
+    pattern_model: Callable[[], object] | None = None
     pattern_bgr: bool = False
     extra_views: tuple[str, ...] = field(default_factory=tuple)
 
@@ -369,7 +369,7 @@ def show_filters(subject: Subject, extractor, *, prefix: str) -> None:
 def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
     from vizcore import features
 
-    model = subject.pattern_model if subject.pattern_model is not None else subject.model
+    model = subject.pattern_model() if subject.pattern_model is not None else subject.model
     pattern_extractor = extractor_for(subject.key + ":patterns", model) if model is not subject.model else extractor
     names = [n for n in _conv_layers(pattern_extractor)
              if len(pattern_extractor.output_shape(n)) == 3]
@@ -454,8 +454,17 @@ def show_predictions(subject: Subject, extractor, acts: dict, *, prefix: str) ->
         return
     n = output.shape[0]
     k = min(5, n)
-    top = _top_k(subject.key, subject.input_key, k, output, subject.labels, subject.decode)
+    scores = np.asarray(output, dtype=np.float64)
+    note = ""
+    if scores.min() < 0 or abs(scores.sum() - 1.0) > 1e-3:  # raw scores (logits), not probabilities
+        exp = np.exp(scores - scores.max())
+        scores = exp / exp.sum()
+        note = ("The model's last layer gives raw scores (logits), not probabilities; they are shown "
+                "after a softmax.")
+    top = _top_k(subject.key, subject.input_key, k, scores, subject.labels, subject.decode)
     st.markdown(f"**Top {k} of {n} classes**")
+    if note:
+        st.caption(note)
     st.dataframe(
         [{"class": label, "probability": p} for label, p, _ in top],
         hide_index=True, width="stretch",

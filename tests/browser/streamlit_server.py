@@ -25,7 +25,8 @@ def free_port() -> int:
 class Server:
     """``with Server() as server: server.url`` — a headless Streamlit server on 127.0.0.1."""
 
-    def __init__(self, *, port: int | None = None, log_path: Path | None = None):
+    def __init__(self, *, port: int | None = None, log_path: Path | None = None, env: dict | None = None):
+        self.extra_env = dict(env or {})
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -33,7 +34,7 @@ class Server:
         self.started_at = 0.0
 
     def start(self) -> "Server":
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", **self.extra_env)
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(
