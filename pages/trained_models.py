@@ -276,6 +276,6 @@ with st.expander(f"What the model sees: {description}, {batch.shape[2]}×{batch.
 subject = model_views.Subject(
     key=key, model=model, batch=batch, seen=seen, labels=spec.labels, decode=spec.decode,
     value_range=value_range, pattern_bgr=bgr, extra_views=extra_views,
-    pattern_model=hed_pattern_model() if key == "hed" else None,
+    pattern_model=hed_pattern_model if key == "hed" else None,
 )
 model_views.show_views(subject, extra=extra)

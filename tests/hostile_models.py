@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["HOSTILE", "Hostile", "small_conv_model", "valid_keras", "valid_h5", "nested_keras",
+__all__ = ["HOSTILE", "Hostile", "small_conv_model", "valid_keras", "valid_h5", "nested_keras", "logits_keras",
            "lambda_keras", "MARKER_NAME"]
 
 #: File the Lambda layer of :func:`lambda_keras` creates when its code runs.
@@ -27,8 +27,11 @@ def _init(seed: int):
     return keras.initializers.GlorotUniform(seed=seed)
 
 
-def small_conv_model(*, size: int = 8, channels: int = 3, classes: int | None = 3):
-    """Conv2D(4) -> MaxPool -> Conv2D(6) [-> Flatten -> Dense(classes, softmax)], seeded."""
+def small_conv_model(*, size: int = 8, channels: int = 3, classes: int | None = 3,
+                     softmax: bool = True):
+    """Conv2D(4) -> MaxPool -> Conv2D(6) [-> Flatten -> Dense(classes, softmax)], seeded.
+
+    softmax=False ends in raw scores (logits) instead of probabilities."""
     import keras
     from keras import layers
 
@@ -40,7 +43,8 @@ def small_conv_model(*, size: int = 8, channels: int = 3, classes: int | None = 
                       name="conv_b")(x)
     if classes:
         x = layers.Flatten(name="flat")(x)
-        x = layers.Dense(classes, activation="softmax", kernel_initializer=_init(3), name="probs")(x)
+        x = layers.Dense(classes, activation="softmax" if softmax else None,
+                         kernel_initializer=_init(3), name="probs")(x)
     return keras.Model(inputs, x, name="small_conv")
 
 
@@ -53,6 +57,11 @@ def _save(model, folder: Path, name: str) -> tuple[str, bytes]:
 def valid_keras(folder: Path) -> tuple[str, bytes]:
     """A small valid .keras classifier: (8, 8, 3) input, 3 classes."""
     return _save(small_conv_model(), folder, "small.keras")
+
+
+def logits_keras(folder: Path) -> tuple[str, bytes]:
+    """The small classifier ending in raw scores (no softmax)."""
+    return _save(small_conv_model(softmax=False), folder, "logits.keras")
 
 
 def valid_h5(folder: Path) -> tuple[str, bytes]:

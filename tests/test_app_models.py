@@ -105,6 +105,25 @@ def test_imagenet_without_weights_says_how_to_get_them(key, monkeypatch, tmp_pat
     assert not image_urls(at)
 
 
+def test_imagenet_model_with_cached_weights_runs(monkeypatch, tmp_path):
+    """With a weights file in the Keras cache (here seeded random weights) the model is offered."""
+    import keras
+
+    from vizcore.models import imagenet
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    keras.utils.set_random_seed(1)
+    path = imagenet.weights_path("mobilenet_v2")
+    path.parent.mkdir(parents=True)
+    imagenet.build("mobilenet_v2").save(path)  # legacy HDF5 layout, as the published file
+    at = open_app("trained_models", query={"model": "mobilenet_v2"})
+    assert not at.warning
+    view(at, "Predictions")
+    table = at.dataframe[0].value
+    assert len(table) == 5 and all(c.startswith("ImageNet class ") for c in table["class"])
+    assert len(image_urls(at)) == 1 + 2  # seen, input, Grad-CAM
+
+
 def test_imagenet_download_without_network_gives_an_error(monkeypatch, tmp_path):
     from vizcore.models import imagenet
 
@@ -220,6 +239,25 @@ def test_valid_h5_upload_and_predictions(media, tmp_path):
     table = at.dataframe[0].value
     assert list(table["class"]) and set(table["class"]) <= {"class 0", "class 1", "class 2"}
     assert abs(table["probability"].sum() - 1.0) < 1e-5  # softmax over 3 classes, all shown
+
+
+def test_logits_output_is_shown_after_softmax(tmp_path):
+    name, data = hm.logits_keras(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    view(at, "Predictions")
+    assert any("raw scores (logits)" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert abs(table["probability"].sum() - 1.0) < 1e-5
+    # the same order as the model's own scores, computed here
+    from vizcore.features import adapt_image
+    from vizcore.images import load_sample
+
+    image = load_sample(at.selectbox(key="sample").value, max_side=512).image
+    batch, _ = adapt_image(image, size=(8, 8), channels=3, fit="crop")
+    scores = np.asarray(hm.small_conv_model(softmax=False)(batch))[0]
+    expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert list(table["class"]) == [f"class {i}" for i in np.argsort(-scores)]
+    np.testing.assert_allclose(table["probability"].to_numpy(), np.sort(expected)[::-1], rtol=1e-4)
 
 
 def test_nested_upload_unfolds_inner_layers(tmp_path):
