@@ -461,6 +461,7 @@ BAD = [
     (lambda: L.pool(A8, kind="global_average", size=2, space="rgb"), ValueError, "leave size"),
     (lambda: L.pool(A8, kind="depthwise_max", size=2, space="rgb"), ValueError, "divide the 3"),
     (lambda: L.pool(A8, kind="max", size=0, space="rgb"), ValueError, "size must be"),
+    (lambda: L.pool(A8, kind="depthwise_max", padding="valid", space="rgb"), ValueError, "no padding"),
     (lambda: L.conv2d(A8, activation="swishy"), ValueError, "'swishy'"),
     (lambda: L.conv2d(A8, filters=0), ValueError, "filters must be"),
     (lambda: L.conv2d(A8, seed=-1), ValueError, "seed must be"),

@@ -758,7 +758,8 @@ def pool(
     * ``"max"`` / ``"average"``: ``keras.layers.MaxPooling2D`` /
       ``AveragePooling2D`` with ``pool_size=size`` (default 2),
       ``strides`` (default ``size``) and ``padding`` (default ``"same"``).
-      ``output`` is ``(ceil(H/s), ceil(W/s), C)``; ``image`` is back at the
+      ``output`` is ``(ceil(H/s), ceil(W/s), C)`` for "same" padding,
+      ``(floor((H − size)/s) + 1, ...)`` for "valid"; ``image`` is back at the
       input's ``(H, W)`` with every pooled value repeated over its block
       (nearest neighbour, so the blocks show), clipped in the space and
       converted to RGB.
@@ -781,6 +782,8 @@ def pool(
     image = _check_image(image)
     h, w = image.shape[:2]
     c = _channels(space)
+    if kind in ("global_average", "depthwise_max") and padding != "same":
+        raise ValueError(f"{kind} pooling has no padding; leave padding unset, got {padding!r}")
     if kind == "global_average":
         if size is not None or strides is not None:
             raise ValueError("global_average pooling averages the whole image; leave size and strides unset")
@@ -1103,7 +1106,7 @@ def _check_kernel(kernel) -> np.ndarray:
 
 
 def _kernel_literal(kernel: np.ndarray) -> str:
-    rows = ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]" for row in kernel)
+    rows = ", ".join("[" + ", ".join(f"{v:.9g}" for v in row) + "]" for row in kernel)
     return f'np.array([{rows}], dtype="float32")'
 
 
