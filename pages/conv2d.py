@@ -37,7 +37,7 @@ def _reroll() -> None:
     state.remember("seed", value, default=compute.DEFAULT_SEED)
 
 
-def common_controls() -> tuple[str, str, str]:
+def common_controls(*, with_activation: bool = True) -> tuple[str, str, str | None]:
     cols = st.columns([2, 1, 1], gap="medium")
     space = cols[0].segmented_control(
         "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
@@ -50,7 +50,7 @@ def common_controls() -> tuple[str, str, str]:
         **state.bind("padding", "same", choices=PADDINGS))
     activation = cols[2].selectbox(
         "Activation", ACTIVATIONS, help="Applied to each output value after the weighted sum.",
-        **state.bind("activation", "relu", choices=ACTIVATIONS))
+        **state.bind("activation", "relu", choices=ACTIVATIONS)) if with_activation else None
     return space, padding, activation
 
 
@@ -176,7 +176,7 @@ view = st.segmented_control(
     help="Random filters: one seeded layer with all its output maps. Two layers: a small stack. "
          "Kernel editor: your own 3×3 kernel, e.g. an edge detector.",
     **state.bind("view", VIEWS[0], choices=VIEWS))
-space, padding, activation = common_controls()
+space, padding, activation = common_controls(with_activation=view != "Two layers")
 
 if view == "Random filters":
     kernel_size, filters, strides, seed = random_controls()
