@@ -287,8 +287,10 @@ def show_feature_maps(subject: Subject, extractor, acts: dict, *, prefix: str) -
         **state.bind(f"{prefix}scale", "map", choices=SCALES)) or "map"
     maps = acts[layer]
     view = _grid_view(subject.key, subject.input_key, layer, cmap, scale, maps)
-    show_panel(view, title=view.title, key=f"{prefix}grid-{layer}",
-               filename=f"{subject.key.split(':')[0]}-{layer.replace('/', '_')}-maps.png")
+    few = maps.ndim != 3 or maps.shape[-1] <= 4  # a few big maps: half the width is enough
+    with st.columns([1, 1])[0] if few else st.container():
+        show_panel(view, title=view.title, key=f"{prefix}grid-{layer}",
+                   filename=f"{subject.key.split(':')[0]}-{layer.replace('/', '_')}-maps.png")
     if maps.ndim != 3:
         st.caption("This layer outputs a vector (no height and width), so there is no single map to enlarge.")
         return
