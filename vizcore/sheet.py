@@ -262,15 +262,27 @@ def _assemble(out: dict, spaces, seed: int, h: int, w: int) -> list[Panel]:
 
 
 def _thumbnail(image: np.ndarray, box: int) -> np.ndarray:
-    """(H, W, 3) float in [0, 1] -> uint8 fitted into box×box pixels (area-averaged)."""
+    """(H, W, 3) float in [0, 1] -> uint8 (h, w, 3) fitted into box×box pixels (area-averaged).
+
+    Grey images (R = G = B, e.g. the broadcast views of feature maps) are shrunk as one
+    float plane before conversion, so a 4096×4096 map costs one small resize.
+    """
     from PIL import Image
 
-    pixels = Image.fromarray(np.round(np.asarray(image) * 255.0).astype(np.uint8))
-    scale = min(1.0, box / max(pixels.width, pixels.height))
-    if scale < 1.0:
-        size = (max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale)))
-        pixels = pixels.resize(size, Image.Resampling.BOX)
-    return np.asarray(pixels)
+    image = np.asarray(image)
+    height, width = image.shape[:2]
+    scale = min(1.0, box / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    grey = image.strides[-1] == 0
+    planes = [image[..., 0]] if grey else [image[..., i] for i in range(3)]
+    out = []
+    for plane in planes:
+        pixels = Image.fromarray(np.ascontiguousarray(plane, dtype=np.float32))  # mode "F"
+        if scale < 1.0:
+            pixels = pixels.resize(size, Image.Resampling.BOX)
+        out.append(np.asarray(pixels))
+    stacked = np.stack(out * 3 if grey else out, axis=-1)
+    return np.round(np.clip(stacked, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi: int = 100) -> bytes:
@@ -333,5 +345,5 @@ def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi:
         top += row_h
     fig.figimage(canvas, xo=0, yo=0, origin="upper", zorder=0)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
