@@ -27,8 +27,9 @@ _KEPT = "_ll_model_upload"  # session_state: (file name, bytes, sha1) of the upl
 
 def _store_model() -> None:
     uploaded = st.session_state.get("model_file")
-    if uploaded is None:
-        return  # keep the last model when the widget is cleared by a page switch
+    if uploaded is None:  # the user removed the file (a page switch does not call this)
+        st.session_state.pop(_KEPT, None)
+        return
     data = uploaded.getvalue()
     st.session_state[_KEPT] = (uploaded.name, data, hashlib.sha1(data).hexdigest())
 

@@ -270,6 +270,18 @@ def test_nested_upload_unfolds_inner_layers(tmp_path):
     assert not at.exception and not at.error
 
 
+def test_uploaded_model_survives_a_page_switch(tmp_path):
+    name, data = hm.valid_keras(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    at.switch_page("pages/trained_models.py").run()
+    at.switch_page("pages/your_model.py").run()
+    assert not at.exception
+    assert any("Using **small.keras**" in c.value for c in at.caption)
+    assert len(image_urls(at)) == 3
+    at.button(key="model-forget").click().run()
+    assert "No model yet" in at.info[0].value
+
+
 def test_value_range_control_changes_what_was_done(tmp_path):
     name, data = hm.valid_keras(tmp_path)
     at = upload(open_app("your_model"), name, data)

@@ -319,7 +319,7 @@ def show_overview(subject: Subject, extractor, acts: dict, *, prefix: str) -> No
                "early layers answer to edges and colours, later ones to larger parts of the picture.")
     rows = _overview_views(subject.key, subject.input_key, cmap,
                            {n: acts[n] for n in extractor.layer_names if n in acts})
-    for i, (name, caption, view) in enumerate(rows):
+    for name, caption, view in rows:
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.markdown(f"**{name}**  \n{caption}")
         right.image(view.display, output_format=view.display_format, width="stretch")
@@ -369,8 +369,6 @@ def show_filters(subject: Subject, extractor, *, prefix: str) -> None:
 
 
 def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
-    from vizcore import features
-
     model = subject.pattern_model() if subject.pattern_model is not None else subject.model
     pattern_extractor = extractor_for(subject.key + ":patterns", model) if model is not subject.model else extractor
     names = [n for n in _conv_layers(pattern_extractor)
