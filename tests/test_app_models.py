@@ -77,6 +77,24 @@ def test_digits_held_out_digit_is_classified_right():
     assert len(image_urls(at)) == 1 + 2  # seen + input + Grad-CAM
 
 
+@pytest.mark.parametrize("index", [3, 11])
+def test_digits_uploaded_picture_of_a_digit_is_classified_right(index):
+    """A held-out digit drawn dark on light at 80x80 (as a photo of ink on paper) and uploaded."""
+    from tests.apptest_helpers import png_bytes
+    from vizcore.models.digits import load_split
+
+    *_, x_test, y_test = load_split()
+    grey = x_test[index][..., 0]                       # 32x32, bright strokes on dark
+    paper = np.kron(1.0 - grey, np.ones((2, 2)))       # 64x64, dark ink on white
+    paper = np.pad(paper, 8, constant_values=1.0)      # a white margin: 80x80
+    rgb = np.round(np.repeat(paper[..., None], 3, axis=2) * 255).astype(np.uint8)
+    at = open_app("trained_models", query={"model": "digits", "digit_src": "Upload"})
+    at.file_uploader(key="digit_upload").set_value(("digit.png", png_bytes(rgb), "image/png")).run()
+    assert not at.exception and not at.error
+    view(at, "Predictions")
+    assert at.dataframe[0].value["class"].iloc[0] == str(int(y_test[index]))
+
+
 def test_digits_canvas_is_offered_and_falls_back_when_empty():
     at = open_app("trained_models", query={"model": "digits"})
     assert at.segmented_control(key="digit_src").value == "Draw"

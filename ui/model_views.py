@@ -285,6 +285,9 @@ def show_feature_maps(subject: Subject, extractor, acts: dict, *, prefix: str) -
              "pattern. Whole layer: one min…max for all maps, so you see which maps are strong "
              "(CNN Explainer's local/global switch).",
         **state.bind(f"{prefix}scale", "map", choices=SCALES)) or "map"
+    st.caption("Each small picture is one **feature map**: the output of one filter of this layer at every "
+               "position of the picture. Bright = the filter fires there. Early layers respond to edges "
+               "and colours; deeper ones, with larger receptive fields, to textures and parts.")
     maps = acts[layer]
     view = _grid_view(subject.key, subject.input_key, layer, cmap, scale, maps)
     few = maps.ndim != 3 or maps.shape[-1] <= 4  # a few big maps: half the width is enough
