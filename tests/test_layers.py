@@ -440,6 +440,13 @@ def test_constant_map_is_shown_clipped_not_stretched():
     assert dead.image.max() == 0.0
 
 
+def test_overflowing_activation_is_shown_clipped_and_said():
+    result = L.conv2d(A8, kernel=np.full((3, 3), 100.0), activation="exponential")  # e^(hundreds) = inf
+    assert np.isinf(result.output).any()
+    np.testing.assert_array_equal(result.image[..., 0], np.clip(np.nan_to_num(result.output[..., 0], posinf=1), 0, 1))
+    assert "infinity" in result.display_note
+
+
 def test_explicit_display_modes():
     clip = L.conv2d_transpose(A4, seed=0, display="clip")
     np.testing.assert_allclose(clip.image[..., 0], np.clip(clip.output[..., 0], 0, 1), atol=1e-7)

@@ -531,6 +531,9 @@ def _fmt(value: float) -> str:
 
 def _display_note(mode: str, lo: np.ndarray, hi: np.ndarray) -> str:
     lo, hi = np.ravel(lo), np.ravel(hi)
+    if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+        return ("Some values overflowed to infinity (or are not numbers), so they are shown clipped: "
+                "+∞ white, −∞ and NaN black, everything else clipped to [0, 1].")
     if mode == "clip":
         return (
             f"Values shown as they are: 0 is black, 1 is white, anything outside [0, 1] is clipped "
@@ -551,8 +554,12 @@ def _shape_text(shape) -> str:
     return "×".join(str(int(s)) for s in shape)
 
 
-def _fix_maps(shown: np.ndarray, lo: np.ndarray, hi: np.ndarray, mode: str) -> np.ndarray:
-    """Patch the rare maps the graph cannot show: constant ones (shown clipped) and non-finite ones."""
+def _fix_maps(shown: np.ndarray, output: np.ndarray, lo: np.ndarray, hi: np.ndarray, mode: str) -> np.ndarray:
+    """Patch the rare maps the graph cannot show: constant ones and ones with overflowed values.
+
+    Both are shown clipped (infinities as 0 or 1, NaN as 0), like ``normalise`` does
+    for constant maps.
+    """
     lo, hi = np.ravel(lo), np.ravel(hi)
     bad = ~(np.isfinite(lo) & np.isfinite(hi))
     flat = (hi <= lo) & (mode == "minmax")
@@ -560,10 +567,8 @@ def _fix_maps(shown: np.ndarray, lo: np.ndarray, hi: np.ndarray, mode: str) -> n
         return shown
     shown = np.array(shown, dtype=np.float32)
     for j in np.flatnonzero(flat | bad):
-        if flat[j] and not bad[j]:
-            shown[..., j] = np.clip(lo[j], 0.0, 1.0)
-        else:
-            shown[..., j] = np.clip(np.nan_to_num(shown[..., j], nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+        values = np.nan_to_num(output[..., j], nan=0.0, posinf=1.0, neginf=0.0)
+        shown[..., j] = np.clip(values, 0.0, 1.0)
     return shown
 
 
@@ -571,7 +576,7 @@ def _feature_result(*, y, shown, lo, hi, mode, params, code, title, caption, exp
     """Assemble a LayerResult for feature maps y (1, H, W, k) shown as grey."""
     output = np.asarray(y)[0]
     lo, hi = np.asarray(lo), np.asarray(hi)
-    shown = _fix_maps(np.asarray(shown)[0], lo, hi, mode)
+    shown = _fix_maps(np.asarray(shown)[0], output, lo, hi, mode)
     maps = np.moveaxis(shown, -1, 0)
     return LayerResult(
         title=title,
