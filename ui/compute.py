@@ -76,7 +76,8 @@ def pool(key: str, kind: str, space: str, size: int | None, strides: int | None,
 @st.cache_resource(max_entries=256, show_spinner=False)
 def dense(key: str, activation: str, seed: int, units: int, space: str, _image: np.ndarray) -> PanelView:
     """Per-pixel ``vizcore.dense`` as a panel (all ``units`` maps kept)."""
-    return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space))
+    return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space),
+                   max_maps=64, map_names=[f"unit {i + 1}" for i in range(units)])
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -95,7 +96,7 @@ def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int
     result = _layers().conv2d(_image, activation=activation, seed=seed, filters=filters,
                               kernel_size=None if kernel is not None else kernel_size, strides=strides,
                               padding=padding, kernel=_to_kernel(kernel), space=space)
-    return view_of(result, map_names=[f"filter {i + 1}" for i in range(filters)])
+    return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -104,7 +105,7 @@ def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], see
     """``vizcore.conv2d_stack``; ``layers``: (filters, kernel_size, strides, activation) per layer."""
     specs = [dict(filters=f, kernel_size=k, strides=s, activation=a) for f, k, s, a in layers]
     result = _layers().conv2d_stack(_image, layers=specs, seed=seed, padding=padding, space=space)
-    return view_of(result, map_names=[f"filter {i + 1}" for i in range(layers[-1][0])])
+    return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(layers[-1][0])])
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -114,7 +115,7 @@ def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: st
     result = _layers().conv2d_transpose(_image, kernel_size=kernel_size, strides=strides,
                                         activation=activation, seed=seed, filters=filters,
                                         padding=padding, space=space)
-    return view_of(result, map_names=[f"filter {i + 1}" for i in range(filters)])
+    return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

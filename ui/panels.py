@@ -41,25 +41,32 @@ __all__ = [
 
 
 def to_uint8(image: Any) -> np.ndarray:
-    """``image`` as uint8 (H, W, 3) (grey maps repeated); floats are clipped to [0, 1], NaN -> 0.
+    """``image`` as uint8: (H, W) for grey maps, (H, W, 3) for colour.
 
-    Raises ValueError for an array that is not (H, W), (H, W, 1) or (H, W, 3).
+    Accepts (H, W), (H, W, 1) or (H, W, 3); an (H, W, 3) array whose channels are one
+    broadcast grey map (stride 0, as vizcore returns feature maps) is treated as grey, so
+    it is converted and encoded once instead of three times. Floats are clipped to
+    [0, 1] (NaN -> 0) and rounded to 0..255. Raises ValueError for other shapes.
     """
     arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[-1] == 3 and arr.strides[-1] == 0:
+        arr = arr[..., 0]
     if arr.ndim == 3 and arr.shape[-1] == 1:
         arr = arr[..., 0]
     if not (arr.ndim == 2 or (arr.ndim == 3 and arr.shape[-1] == 3)):
         raise ValueError(f"expected an image of shape (H, W), (H, W, 1) or (H, W, 3), got {arr.shape}")
-    if arr.dtype != np.uint8:
-        arr = np.clip(np.nan_to_num(arr.astype(np.float32), nan=0.0), 0.0, 1.0)
-        arr = np.round(arr * 255.0).astype(np.uint8)
-    if arr.ndim == 2:
-        arr = np.repeat(arr[..., None], 3, axis=-1)
-    return np.ascontiguousarray(arr)
+    if arr.dtype == np.uint8:
+        return np.ascontiguousarray(arr)
+    work = np.array(arr, dtype=np.float32)  # a private copy, changed in place below
+    np.fmax(work, 0.0, out=work)  # fmax/fmin skip NaN: NaN -> 0, -inf -> 0, +inf -> 1
+    np.fmin(work, 1.0, out=work)
+    work *= 255.0
+    work += 0.5
+    return work.astype(np.uint8)
 
 
 def to_png(image: Any) -> bytes:
-    """Lossless PNG bytes of ``image`` (array as in :func:`to_uint8`); bytes pass through."""
+    """Lossless PNG bytes of ``image`` (array as in :func:`to_uint8`; grey as 8-bit grey); bytes pass through."""
     if isinstance(image, (bytes, bytearray)):
         return bytes(image)
     buf = io.BytesIO()
@@ -99,7 +106,7 @@ def slug(text: str) -> str:
 class PanelView:
     """A display-ready panel (picklable, what ``ui.compute`` caches).
 
-    ``pixels``: uint8 (H, W, 3), the panel's image (downloaded as PNG).
+    ``pixels``: uint8 (H, W, 3), or (H, W) for a grey map: the panel's image (downloaded as PNG).
     ``display``/``display_format``: encoded bytes shown in the page (see :func:`to_display`).
     ``maps``: extra (name, display bytes, format) per output map, e.g. every Conv2D filter.
     """
@@ -165,12 +172,13 @@ def make_view(image: Any, *, title: str, caption: str = "", explanation: str = "
 
 
 def view_of(result: Any, *, title: str | None = None, caption: str | None = None,
-            max_maps: int = 64, map_names: Sequence[str] | None = None) -> PanelView:
+            max_maps: int = 0, map_names: Sequence[str] | None = None) -> PanelView:
     """Turn a vizcore ``LayerResult``/``Panel`` (anything with ``.image``) into a :class:`PanelView`.
 
-    Multi-map results (``.maps`` with more than one map) keep up to ``max_maps`` maps.
+    ``max_maps > 0``: multi-map results (``.maps`` with more than one map) also keep up to
+    that many maps, encoded for :func:`show_maps` (default 0: only the panel's image).
     """
-    maps = _attr(result, "maps", None)
+    maps = _attr(result, "maps", None) if max_maps > 0 else None
     named: list[tuple[str, Any]] = []
     if maps is not None and len(maps) > 1:
         for i, item in enumerate(list(maps)[:max_maps]):
