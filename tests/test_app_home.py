@@ -149,3 +149,19 @@ def test_hostile_upload_gives_error_or_image_never_exception(case, upload_app, m
     else:
         assert not at.error, [e.value for e in at.error]
         assert shown.shape[:2] == tuple(vizcore.read_image(case.data, max_side=512).image.shape[:2])
+
+
+def test_forget_button_drops_a_kept_upload(media):
+    pixels = np.full((8, 8, 3), 40, dtype=np.uint8)
+    at = open_app()
+    at.segmented_control(key="source").set_value("Upload").run()
+    at.file_uploader(key="upload_main").set_value(("grey.png", png_bytes(pixels), "image/png")).run()
+    at.switch_page("pages/pooling.py").run()  # a new page: its uploader is empty, the bytes are kept
+    assert "grey.png" in " ".join(c.value for c in at.main.caption)
+    forget = [b for b in at.sidebar.button if b.label == "Forget"]
+    assert len(forget) == 1
+    forget[0].click().run()
+    assert not at.exception
+    shown = " ".join(c.value for c in at.main.caption)
+    assert vizcore.DEFAULT_SAMPLE in shown and "grey.png" not in shown
+    assert "No upload yet" in " ".join(c.value for c in at.sidebar.caption)
