@@ -303,7 +303,7 @@ def page_header(title: str, intro: str, choice: Any | None = None, *, show_other
 def source_label(choice: Any) -> str:
     """"sample, 512×384 px" / "your upload, 512×384 px" for a Choice."""
     h, w = np.shape(choice.image)[:2]
-    where = {"sample": "sample", "upload": "your upload", "camera": "camera photo"}.get(choice.source, choice.source)
+    where = {"sample": "sample", "upload": "your upload", "camera": "from your camera"}.get(choice.source, choice.source)
     return f"{where}, {w}×{h} px"
 
 

@@ -144,3 +144,29 @@ def test_shared_url_restores_the_view_and_controls_update_it(page, server):
     main.get_by_text("Minimum · hsv", exact=False).first.wait_for()
     page.wait_for_url(re.compile(r".*kind=Minimum.*"))
     assert "sample=Cat" in page.url and "space=hsv" in page.url
+
+
+def test_camera_photo_from_a_fake_camera(browser, server, artifacts):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, permissions=["camera"])
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    try:
+        page.goto(server.url)
+        wait_idle(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.locator('[data-testid="stCameraInput"]').count() == 0  # no camera until asked
+        sidebar.get_by_role("radio", name="Camera", exact=True).click()
+        shoot = sidebar.get_by_role("button", name=re.compile("Take photo", re.I))
+        shoot.wait_for()
+        page.wait_for_timeout(1500)  # let the fake stream start
+        shoot.click()
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("from your camera").first.wait_for()
+        wait_idle(page)
+        assert all(loaded_images(page, 11))
+        no_exception(page)
+        full_screenshot(page, artifacts / "browser-camera.png")
+    finally:
+        context.close()
