@@ -271,18 +271,34 @@ def small_cnn():
     ])
 
 
-def test_filter_pattern_is_seeded_and_excites_the_filter(small_cnn):
+def _central_mean(model, layer, index, pic, margin=2):
+    """NumPy-side check: the filter's mean output over the centre of its map for picture `pic`."""
+    sub = keras.Model(model.inputs[0], model.get_layer(layer).output)
+    maps = np.asarray(sub(np.asarray(pic, np.float32)[None]))[0, ..., index]
+    return float(maps[margin:-margin, margin:-margin].mean())
+
+
+def test_filter_pattern_is_seeded(small_cnn):
     calls = []
     a = F.filter_pattern(small_cnn, "c2", 1, steps=15, seed=7, progress=lambda i, n: calls.append((i, n)))
     b = F.filter_pattern(small_cnn, "c2", 1, steps=15, seed=7)
+    c = F.filter_pattern(small_cnn, "c2", 1, steps=15, seed=8)
     assert a.shape == (16, 16, 3) and a.dtype == np.float32 and 0.0 <= a.min() and a.max() <= 1.0
-    np.testing.assert_allclose(a, b, atol=1e-6)
-    assert calls[-1] == (15, 15) and len(calls) == 15
-    start = F.filter_pattern(small_cnn, "c2", 1, steps=1, step_size=0.0, seed=7)
-    sub = keras.Model(small_cnn.inputs[0], small_cnn.get_layer("c2").output)
-    before = float(np.mean(np.asarray(sub(start[None]))[..., 1]))
-    after = float(np.mean(np.asarray(sub(a[None]))[..., 1]))
-    assert after > before + 0.05, (before, after)
+    np.testing.assert_array_equal(a, b)
+    assert np.abs(a - c).mean() > 0.05  # another seed: another start, another picture
+    assert calls == [(i, 15) for i in range(1, 16)]
+
+
+def test_filter_pattern_raises_the_filter_far_above_its_start_and_random_pictures(small_cnn):
+    start = F.filter_pattern(small_cnn, "c2", 2, steps=1, step_size=0.0, seed=3, stretch=False)
+    np.testing.assert_allclose(start.mean(), 0.5, atol=0.01)  # low-amplitude noise around grey
+    assert np.abs(start - 0.5).max() <= 0.05
+    end = F.filter_pattern(small_cnn, "c2", 2, steps=30, seed=3, stretch=False)
+    before, after = _central_mean(small_cnn, "c2", 2, start), _central_mean(small_cnn, "c2", 2, end)
+    # independent baseline: the best of 200 random black-and-white pictures
+    noise = np.random.default_rng(0).integers(0, 2, (200, 16, 16, 3)).astype(np.float32)
+    best_random = max(_central_mean(small_cnn, "c2", 2, x) for x in noise[:200])
+    assert after > 3 * before > 0 and after > 1.5 * best_random, (before, after, best_random)
 
 
 def test_filter_pattern_of_a_red_loving_filter_is_red():
@@ -294,14 +310,57 @@ def test_filter_pattern_of_a_red_loving_filter_is_red():
     np.testing.assert_allclose(pic[..., 1].mean(), 0.5, atol=0.1)  # green does not matter: stays near start
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"filter_index": 3}, r"3 filters \(0..2\), got 3"),
-    ({"filter_index": 0, "steps": 0}, "steps"),
-    ({"filter_index": 0, "size": (8, 8)}, "size"),
+def _stripe_model(kernel_2d):
+    model = keras.Sequential([keras.Input((24, 24, 1)), L.Conv2D(1, 3, padding="same", activation="relu",
+                                                                 name="k")])
+    model.get_layer("k").set_weights([np.asarray(kernel_2d, np.float32).reshape(3, 3, 1, 1),
+                                      np.zeros(1, np.float32)])
+    return model
+
+
+def _energy(pic):
+    """(horizontal, vertical) gradient energy of the picture's centre (grey: first channel)."""
+    g = pic[4:-4, 4:-4, 0].astype(np.float64)
+    return float((np.diff(g, axis=1) ** 2).sum()), float((np.diff(g, axis=0) ** 2).sum())
+
+
+def test_filter_pattern_of_a_vertical_line_detector_has_vertical_stripes():
+    # every row of the kernel is (-1, 2, -1): it answers to a bright column between dark ones and
+    # ignores changes from row to row, so its best input varies across x only -> vertical stripes
+    pic = F.filter_pattern(_stripe_model([[-1, 2, -1]] * 3), "k", 0, steps=40, seed=1)
+    across, down = _energy(pic)
+    assert across > 10 * down, (across, down)
+    # the same kernel turned a quarter: horizontal stripes
+    pic_t = F.filter_pattern(_stripe_model(np.transpose([[-1, 2, -1]] * 3)), "k", 0, steps=40, seed=1)
+    across_t, down_t = _energy(pic_t)
+    assert down_t > 10 * across_t, (across_t, down_t)
+
+
+def test_filter_pattern_of_a_brightness_filter_shows_its_kernel_tiled():
+    # weights all positive except the bottom row: on its own it would just want white everywhere;
+    # the fallback shows its patch (two bright rows over a dark one) repeated -> horizontal bands
+    kernel = [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [-0.5, -0.5, -0.5]]
+    pic = F.filter_pattern(_stripe_model(kernel), "k", 0, steps=30, seed=0)
+    across, down = _energy(pic)
+    assert down > 10 * across, (across, down)
+    rows = pic[4:-4, 4:-4, 0].mean(axis=1)
+    assert rows.max() > 0.9 and rows.min() < 0.1  # both bright and dark bands
+
+
+@pytest.mark.parametrize("layer, kwargs, message", [
+    ("c2", {"filter_index": 3}, r"3 filters \(0..2\), got 3"),
+    ("c2", {"filter_index": -1}, r"got -1"),
+    ("c2", {"filter_index": 0, "steps": 0}, "steps must be between 1 and 500, got 0"),
+    ("c2", {"filter_index": 0, "size": (8, 8)}, r"size must be .*got \(8, 8\)"),
+    ("c2", {"filter_index": 0, "value_range": (1.0, 0.0)}, r"high > low, got \(1.0, 0.0\)"),
+    ("flat", {"filter_index": 0}, r"\(H, W, C\) maps.*Flatten layer 'flat' with output \(768,\)"),
+    ("nope", {"filter_index": 0}, "no layer called 'nope'"),
 ])
-def test_filter_pattern_refuses_bad_requests(small_cnn, kwargs, message):
+def test_filter_pattern_refuses_bad_requests(small_cnn, layer, kwargs, message):
+    model = keras.Sequential([keras.Input((16, 16, 3)), *small_cnn.layers, L.Flatten(name="flat")]) \
+        if layer == "flat" else small_cnn
     with pytest.raises(ModelError, match=message):
-        F.filter_pattern(small_cnn, "c2", **kwargs)
+        F.filter_pattern(model, layer, **kwargs)
 
 
 # ---- predictions -------------------------------------------------------------------------------
