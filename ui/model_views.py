@@ -393,10 +393,12 @@ def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
         "Steps", (10, 20, 40, 80),
         help="Gradient-ascent steps: more steps give a clearer pattern and take longer.",
         **state.bind(f"{prefix}steps", 20, choices=(10, 20, 40, 80), cast=int))
-    st.caption("Activation maximisation: start from seeded grey noise and change the picture, step by "
-               "step, in the direction that raises this filter's mean output (shifting it a little "
-               "each step so it does not cling to single pixels). The result is what the filter "
-               "'looks for'. Same settings → same picture (cached).")
+    st.caption("Activation maximisation: start from faint seeded noise around grey and change the picture, "
+               "step by step, in the direction that raises this filter's mean output over the middle "
+               "of its map (shifting it a little each step and blurring it gently now and then, so it "
+               "does not cling to single pixels). The result is what the filter 'looks for': stripes "
+               "and colours in early layers, textures deeper. Grey means 'does not matter'. "
+               "Same settings → same picture (cached).")
     holder = st.empty()
     bar = holder.progress(0.0, text="Starting…")
 
@@ -412,13 +414,13 @@ def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
         return
     holder.empty()
     lo, hi = float(picture.min()), float(picture.max())
+    stretch = "; contrast stretched about grey"
     if hi - lo < 1e-3:
-        st.info(f"Filter {index} of {layer} answers most to a flat picture (all values {lo:.2f}): its "
-                "kernel adds up to a clear sign, so more brightness everywhere means more output. "
+        st.info(f"Filter {index} of {layer} answers most to a flat picture (all values {lo:.2f}): "
+                "more brightness (or darkness) everywhere means more output. "
                 "Try another filter or a deeper layer.", icon=":material/info:")
-        shown, stretch = picture, ""
-    else:
-        shown, stretch = (picture - lo) / (hi - lo), f"; contrast stretched from {lo:.2f}…{hi:.2f}"
+        stretch = ""
+    shown = picture
     view = make_view(_upscale(shown), title=f"{layer} · filter {index}: pattern",
                      caption=f"{picture.shape[1]}×{picture.shape[0]}, {steps} steps, seed 0{stretch}",
                      explanation="A picture that makes this filter respond strongly.")
