@@ -615,6 +615,14 @@ def _space_line(space: str, var: str = "image", name: str = "x") -> str:
     return f'{name} = vizcore.to_space({var}, "{space}")[None]  # (1, H, W, {c})'
 
 
+# "the ... of each pixel": what a per-pixel layer reads in each space.
+_CHANNEL_WORDS = {
+    "luminance": "luminance value",
+    "rgb": "R, G, B values",
+    "hsv": "H, S, V values",
+    "ycbcr": "Y, Cb, Cr values",
+}
+
 _SPACE_WORDS = {
     "luminance": "the luminance (1 channel)",
     "rgb": "RGB",
@@ -1002,7 +1010,7 @@ def _dense_text(*, h, w, c, units, activation, seed, space, display) -> dict:
         params=params,
         code=code,
         title=f"Dense({units}) · {activation}",
-        caption=f"Dense({units}) on each pixel's {_SPACE_WORDS[space]} values, then {activation}.",
+        caption=f"Dense({units}) on the {_CHANNEL_WORDS[space]} of each pixel, then {activation}.",
         explanation=(
             f"Dense mixes each pixel's {c} channel value(s) with the same {c}×{units} weights plus a bias, "
             f"then applies {activation}: output {h}×{w}×{units}, {params:,} parameters ({c}·{units} + {units})."
