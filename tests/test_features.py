@@ -301,11 +301,20 @@ def test_filter_pattern_raises_the_filter_far_above_its_start_and_random_picture
     assert after > 3 * before > 0 and after > 1.5 * best_random, (before, after, best_random)
 
 
-def test_filter_pattern_of_a_red_loving_filter_is_red():
-    model = keras.Sequential([keras.Input((6, 6, 3)), L.Conv2D(1, 1, name="red_minus_blue")])
+@pytest.mark.parametrize("bias, activation, relu_layer", [
+    (0.0, None, False),
+    # silent on the grey start: (0.5 - 0.5) - 0.9 < 0, so the ReLU output and its gradient are 0
+    # there; only a picture with red near 1 and blue near 0 makes it fire (1 - 0 - 0.9 > 0)
+    (-0.9, "relu", False),
+    (-0.9, None, True),  # the same with the ReLU as a layer of its own
+])
+def test_filter_pattern_of_a_red_loving_filter_is_red(bias, activation, relu_layer):
+    extra = [L.ReLU(name="relu")] if relu_layer else []
+    model = keras.Sequential([keras.Input((6, 6, 3)), L.Conv2D(1, 1, activation=activation, name="red_minus_blue"),
+                              *extra])
     model.get_layer("red_minus_blue").set_weights(
-        [np.array([1.0, 0.0, -1.0], np.float32).reshape(1, 1, 3, 1), np.zeros(1, np.float32)])
-    pic = F.filter_pattern(model, "red_minus_blue", 0, steps=20, step_size=0.05, seed=0)
+        [np.array([1.0, 0.0, -1.0], np.float32).reshape(1, 1, 3, 1), np.array([bias], np.float32)])
+    pic = F.filter_pattern(model, "relu" if relu_layer else "red_minus_blue", 0, steps=20, step_size=0.05, seed=0)
     assert pic[..., 0].min() > 0.95 and pic[..., 2].max() < 0.05
     np.testing.assert_allclose(pic[..., 1].mean(), 0.5, atol=0.1)  # green does not matter: stays near start
 

@@ -764,6 +764,11 @@ def _pattern_objective_model(ex: FeatureExtractor, layer_name: str):
     node = ex._node(layer_name)
     layer = node.layer
     act = getattr(layer, "activation", None)
+    if len(node.inputs) == 1 and (
+            isinstance(layer, keras.layers.ReLU) and not layer.get_config().get("max_value")
+            and not layer.get_config().get("negative_slope") and not layer.get_config().get("threshold")
+            or isinstance(layer, keras.layers.Activation) and act is keras.activations.relu):
+        return keras.Model(ex._input, node.inputs[0]), True  # a separate ReLU layer: its input
     if act is None or act is keras.activations.linear or len(node.inputs) != 1:
         return ex.submodel(layer_name), False
     try:
@@ -889,6 +894,12 @@ def _flat(pic: np.ndarray) -> bool:
     return float(np.std(middle.reshape(-1, pic.shape[-1]), axis=0).max()) < 0.01
 
 
+def _colourless(pic: np.ndarray) -> bool:
+    """True for a grey picture (one channel, or channel means within 0.1 of each other)."""
+    means = pic.reshape(-1, pic.shape[-1]).mean(axis=0)
+    return pic.shape[-1] == 1 or float(means.max() - means.min()) < 0.1
+
+
 def _stretch_for_display(pic: np.ndarray) -> np.ndarray:
     """Contrast stretch about mid-grey: 0.5 stays 0.5, the 99.5th percentile of |pic - 0.5| maps
     to 0.5 (so the picture spans 0..1 with a few pixels clipped), colours keep their balance.
@@ -906,7 +917,7 @@ def filter_pattern(
     filter_index: int,
     *,
     size: tuple[int, int] | None = None,
-    steps: int = 40,
+    steps: int = 20,
     step_size: float = 0.05,
     jitter: int | None = None,
     seed: int = 0,
@@ -932,7 +943,7 @@ def filter_pattern(
       `jitter` pixels (default: 1/16 of the side, at least 1), take the gradient, divide it by
       its RMS and add `step_size` times it; pull toward grey by the factor (1 - `decay`); every
       `blur_every` steps (0: never) mix in a little of a 3x3 binomial blur; clip to [0, 1];
-    * a filter that only wants light (or dark) everywhere ends flat (e.g. a first-layer kernel
+    * a filter that only wants light (or dark) everywhere ends flat grey, white or black (e.g. a first-layer kernel
       whose weights add up to a clear sign). Then the same number of steps is run again on the
       mean of units one receptive field apart (jittered by whole tiles): each sees its own patch,
       so the picture shows the patch the filter likes best, repeated (the kernel's pattern);
@@ -977,9 +988,10 @@ def filter_pattern(
                   blur_every=blur_every, jitter=jitter, seed=seed, lo=lo, hi=hi, progress=progress)
     step, stride = _pattern_step(ex, layer_name, (h, w), False)
     pic = _ascend(step, stride, steps=n, offset=0, total=n, **common)
-    if _flat(pic):
+    if _flat(pic) and _colourless(pic):
         # the filter only wants light (or dark) everywhere: show instead the best patch of
-        # units one receptive field apart, repeated (the kernel's preferred pattern)
+        # units one receptive field apart, repeated (the kernel's preferred pattern). A flat
+        # colour (a colour detector) says enough and is kept.
         step, stride = _pattern_step(ex, layer_name, (h, w), True)
         if stride > 1:
             pic = _ascend(step, stride, steps=n, offset=0, total=n, **common)
