@@ -397,7 +397,8 @@ def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
                "step by step, in the direction that raises this filter's mean output over the middle "
                "of its map (shifting it a little each step and blurring it gently now and then, so it "
                "does not cling to single pixels). The result is what the filter 'looks for': stripes "
-               "and colours in early layers, textures deeper. Grey means 'does not matter'. "
+               "and colours in early layers, textures deeper. Grey means 'does not matter'. A filter that only wants light (or dark) "
+               "everywhere is shown by the small patch it likes best, repeated. "
                "Same settings → same picture (cached).")
     holder = st.empty()
     bar = holder.progress(0.0, text="Starting…")
