@@ -758,7 +758,8 @@ def filters_grid(model, layer_name: str, *, max_filters: int = 64, max_channels:
 def _pattern_objective_model(ex: FeatureExtractor, layer_name: str):
     """keras.Model: input -> the layer's output *before* its activation (a twin layer with the
     same weights and a linear activation), so a filter that is silent (ReLU 0) on the grey start
-    still has a gradient. Layers without an activation: the layer's own output."""
+    still has a gradient; a separate ReLU layer: its input. Other layers: their own output.
+    Returns (model, True when the objective should be the leaky version of a ReLU)."""
     import keras
 
     node = ex._node(layer_name)
