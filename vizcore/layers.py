@@ -955,6 +955,30 @@ def _depthwise_pool(image: np.ndarray, space: str, depth: int) -> LayerResult:
 # --------------------------------------------------------------------------- Dense
 
 
+def _run_slot(kind, slot, image, *, activation, mode, space, seed, kernel=None):
+    """One cached weighted layer then its activation, through the panel's cached traced graph.
+
+    The slot's weights are set (seeded, or the hand-made ``kernel``) and the graph run
+    under the TensorFlow lock, so concurrent sessions never see each other's weights.
+    Returns (output, shown, lo, hi) tensors as ``_tf_show`` gives them.
+    """
+    act = _stateless("Activation", activation=activation)
+
+    def body(img):
+        z = slot.layer(_tf_to_space(img[None], space))
+        y = act(z)
+        shown, lo, hi = _tf_show(z, y, activation, mode)
+        return y, shown, lo, hi
+
+    fn = _traced((kind, id(slot), activation, mode, space), body)
+    with _LOCK:
+        if kernel is None:
+            slot.set_seed(seed)
+        else:
+            slot.set_kernel(kernel)
+        return fn(tf.constant(image))
+
+
 def dense(
     image,
     *,
@@ -981,18 +1005,7 @@ def dense(
     c = _channels(space)
     _check_output((h, w, units), "Dense")
     slot = _slot("Dense", (None, None, None, c), units=units)
-    act = _stateless("Activation", activation=activation)
-
-    def body(img):
-        z = slot.layer(_tf_to_space(img[None], space))
-        y = act(z)
-        shown, lo, hi = _tf_show(z, y, activation, mode)
-        return y, shown, lo, hi
-
-    fn = _traced(("dense", id(slot), activation, mode, space), body)
-    with _LOCK:
-        slot.set_seed(seed)
-        y, shown, lo, hi = fn(tf.constant(image))
+    y, shown, lo, hi = _run_slot("dense", slot, image, activation=activation, mode=mode, space=space, seed=seed)
     text = _dense_text(h=h, w=w, c=c, units=units, activation=activation, seed=seed, space=space, display=display)
     return _feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
 
@@ -1180,21 +1193,8 @@ def conv2d(
         "Conv2D", (None, None, None, c), filters=filters, kernel_size=ksize, strides=strides, padding=padding,
         use_bias=hand is None,
     )
-    act = _stateless("Activation", activation=activation)
-
-    def body(img):
-        z = slot.layer(_tf_to_space(img[None], space))
-        y = act(z)
-        shown, lo, hi = _tf_show(z, y, activation, mode)
-        return y, shown, lo, hi
-
-    fn = _traced(("conv2d", id(slot), activation, mode, space), body)
-    with _LOCK:
-        if hand is None:
-            slot.set_seed(seed)
-        else:
-            slot.set_kernel(hand)
-        y, shown, lo, hi = fn(tf.constant(image))
+    y, shown, lo, hi = _run_slot("conv2d", slot, image, activation=activation, mode=mode, space=space, seed=seed,
+                                 kernel=hand)
     text = _conv_text(h=h, w=w, c=c, out_shape=out_shape, filters=filters, ksize=ksize, strides=strides,
                       padding=padding, activation=activation, seed=seed, hand=hand, space=space, display=display)
     return _feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
@@ -1389,18 +1389,8 @@ def conv2d_transpose(
     _check_output(out_shape, f"Conv2DTranspose {k}×{k} stride {s}")
     slot = _slot("Conv2DTranspose", (None, None, None, c), filters=filters, kernel_size=(k, k), strides=(s, s),
                  padding=padding)
-    act = _stateless("Activation", activation=activation)
-
-    def body(img):
-        z = slot.layer(_tf_to_space(img[None], space))
-        y = act(z)
-        shown, lo, hi = _tf_show(z, y, activation, mode)
-        return y, shown, lo, hi
-
-    fn = _traced(("conv2d_transpose", id(slot), activation, mode, space), body)
-    with _LOCK:
-        slot.set_seed(seed)
-        y, shown, lo, hi = fn(tf.constant(image))
+    y, shown, lo, hi = _run_slot("conv2d_transpose", slot, image, activation=activation, mode=mode, space=space,
+                                 seed=seed)
     text = _transpose_text(h=h, w=w, c=c, out_shape=out_shape, k=k, s=s, filters=filters, padding=padding,
                            activation=activation, seed=seed, space=space, display=display)
     return _feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
