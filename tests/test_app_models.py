@@ -77,6 +77,31 @@ def test_digits_held_out_digit_is_classified_right():
     assert len(image_urls(at)) == 1 + 2  # seen + input + Grad-CAM
 
 
+def test_digits_grad_cam_class_follows_the_top_prediction_when_the_input_changes():
+    """A class picked for one digit must not stick to the next digit (QA: "Grad-CAM for 7" while
+    the model answered 3); for the same digit the pick is kept."""
+    from vizcore.models.digits import load_digits_model, load_split
+
+    *_, x_test, _ = load_split()
+    probs = np.asarray(load_digits_model().predict(x_test[:60], verbose=0))
+    top5 = np.argsort(-probs, axis=1)[:, :5]
+    first = 0
+    picked = int(top5[first, 1])  # a class that is not the answer for the first digit
+    # a later digit whose answer differs but whose top 5 still holds the picked class
+    later = next(j for j in range(1, 60) if top5[j, 0] != picked and picked in top5[j])
+    at = open_app("trained_models", query={"model": "digits", "digit_src": "Held-out digit",
+                                           "digit": str(first)})
+    view(at, "Predictions")
+    at.selectbox(key="cls").set_value(picked).run()
+    assert at.selectbox(key="cls").value == picked
+    at.slider(key="digit").set_value(first).run()  # same input again: the pick is kept
+    assert at.selectbox(key="cls").value == picked
+    at.slider(key="digit").set_value(later).run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value["class"].iloc[0] == str(int(top5[later, 0]))
+    assert at.selectbox(key="cls").value == int(top5[later, 0])
+
+
 @pytest.mark.parametrize("index", [3, 11])
 def test_digits_uploaded_picture_of_a_digit_is_classified_right(index):
     """A held-out digit drawn dark on light at 80x80 (as a photo of ink on paper) and uploaded."""

@@ -482,6 +482,14 @@ def show_predictions(subject: Subject, extractor, acts: dict, *, prefix: str) ->
         return
     options = [i for _, _, i in top]
     names = {i: label for label, _, i in top}
+    # The class follows the top prediction whenever the input changes: a class the user picked
+    # belongs to the input it was picked for (else the map would explain a class the model no
+    # longer answers). The first run keeps a class restored from the URL.
+    seen_for = state.recall(f"{prefix}cls_input")
+    if seen_for != subject.input_key:
+        if seen_for is not None:
+            state.remember(f"{prefix}cls", options[0], default=options[0])
+        state.remember(f"{prefix}cls_input", subject.input_key, url=False)
     cols = st.columns([2, 3])
     chosen = cols[0].selectbox(
         "Class for Grad-CAM", options, format_func=lambda i: names[i],
