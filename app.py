@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from vizcore import ImageError, ModelError
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -64,4 +66,9 @@ SECTIONS = {
 pages = {section: [p for p in entries if p is not None] for section, entries in SECTIONS.items()}
 page = st.navigation({section: entries for section, entries in pages.items() if entries})
 st.session_state["_ll_page"] = page.url_path  # lets ui.state know which page is running
-page.run()
+try:
+    page.run()
+except (ImageError, ModelError) as err:
+    # Last safety net: a combination of settings and picture that a layer cannot take (e.g.
+    # "valid" padding on a 1x1 upload) is the user's to change, so say so instead of a traceback.
+    st.error(f"{err}\n\nChange the setting, or pick a larger picture in the sidebar.")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import compute, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES
+from vizcore import SPACES, ImageError
 from vizcore.layers import ACTIVATIONS, KERNEL_PRESETS
 
 SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
@@ -106,11 +106,17 @@ def _kernel_text(kernel: np.ndarray) -> str:
     return ",".join(f"{v:g}" for v in np.asarray(kernel, dtype=np.float64).ravel())
 
 
+# Largest kernel weight accepted: beyond it float32 sums overflow to inf on real images.
+KERNEL_LIMIT = 1000.0
+
+
 def _parse_kernel(text: str) -> list[list[float]]:
     values = [float(v) for v in str(text).split(",")]
     side = int(round(len(values) ** 0.5))
     if side * side != len(values) or side not in (3, 5) or not np.all(np.isfinite(values)):
         raise ValueError(f"a kernel needs 9 or 25 finite numbers, got {len(values)}")
+    if np.max(np.abs(values)) > KERNEL_LIMIT:
+        raise ValueError(f"kernel weights must lie within ±{KERNEL_LIMIT:g}, got {np.max(np.abs(values)):g}")
     return np.asarray(values, dtype=np.float64).reshape(side, side).tolist()
 
 
@@ -148,11 +154,11 @@ def kernel_controls() -> tuple[str, np.ndarray]:
         edited = st.data_editor(
             frame, hide_index=True, num_rows="fixed", width="stretch", key=editor_key(),
             column_config={c: st.column_config.NumberColumn(
-                c, step=0.1, format="%.3g", required=True,
+                c, step=0.1, format="%.3g", required=True, min_value=-KERNEL_LIMIT, max_value=KERNEL_LIMIT,
                 help="A kernel weight. Keras slides the kernel over the image without flipping it "
                      "(a correlation) and sums over the input channels.") for c in frame.columns},
         )
-    kernel = np.nan_to_num(edited.to_numpy(dtype=np.float64), nan=0.0)
+    kernel = np.clip(np.nan_to_num(edited.to_numpy(dtype=np.float64), nan=0.0), -KERNEL_LIMIT, KERNEL_LIMIT)
     state.remember("kernel", kernel.tolist(), url=False)
     preset_kernel = KERNEL_PRESETS[preset]
     changed = kernel.shape != preset_kernel.shape or not np.allclose(kernel, preset_kernel)
@@ -178,44 +184,52 @@ view = st.segmented_control(
     **state.bind("view", VIEWS[0], choices=VIEWS))
 space, padding, activation = common_controls(with_activation=view != "Two layers")
 
-if view == "Random filters":
-    kernel_size, filters, strides, seed = random_controls()
-    with st.spinner("Convolving…"):
-        result = compute.conv2d(choice.key, space=space, activation=activation, seed=seed, filters=filters,
-                                kernel_size=kernel_size, strides=strides, padding=padding, _image=choice.image)
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        panels.show_view(result, key="conv")
-    with right:
-        st.markdown(f"**All {filters} output map{'s' if filters > 1 else ''}**")
-        if result.maps:
-            panels.show_maps(result, columns=4 if filters > 4 else filters, key="conv-maps")
-        else:
-            st.caption("One filter: its map is the panel on the left.")
-elif view == "Two layers":
-    layers, seed = stack_controls()
-    with st.spinner("Convolving twice…"):
-        result = compute.conv2d_stack(choice.key, layers=layers, seed=seed, padding=padding, space=space,
-                                      _image=choice.image)
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        panels.show_view(result, key="stack")
-    with right:
-        first = compute.conv2d(choice.key, space=space, activation=layers[0][3], seed=seed, filters=layers[0][0],
-                               kernel_size=layers[0][1], strides=1, padding=padding, _image=choice.image)
-        st.markdown(f"**Layer 1's {layers[0][0]} map{'s' if layers[0][0] > 1 else ''}** (the input of layer 2)")
-        if first.maps:
-            panels.show_maps(first, columns=4, key="stack-maps")
-        else:
-            st.image(first.display, output_format=first.display_format, width="stretch")
-else:
-    preset, kernel = kernel_controls()
-    with st.spinner("Convolving…"):
-        result = compute.conv2d(choice.key, space=space, activation=activation, padding=padding,
-                                kernel=tuple(tuple(float(v) for v in row) for row in kernel), _image=choice.image)
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        panels.show_panel(choice.image, title="Input", caption=choice.name, key="kernel-input",
-                          explanation="The image the kernel slides over.")
-    with right:
-        panels.show_view(result, key="kernel")
+def show_selected_view() -> None:
+    """The chosen view: compute it and show its panels."""
+    if view == "Random filters":
+        kernel_size, filters, strides, seed = random_controls()
+        with st.spinner("Convolving…"):
+            result = compute.conv2d(choice.key, space=space, activation=activation, seed=seed, filters=filters,
+                                    kernel_size=kernel_size, strides=strides, padding=padding, _image=choice.image)
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            panels.show_view(result, key="conv")
+        with right:
+            st.markdown(f"**All {filters} output map{'s' if filters > 1 else ''}**")
+            if result.maps:
+                panels.show_maps(result, columns=4 if filters > 4 else filters, key="conv-maps")
+            else:
+                st.caption("One filter: its map is the panel on the left.")
+    elif view == "Two layers":
+        layers, seed = stack_controls()
+        with st.spinner("Convolving twice…"):
+            result = compute.conv2d_stack(choice.key, layers=layers, seed=seed, padding=padding, space=space,
+                                          _image=choice.image)
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            panels.show_view(result, key="stack")
+        with right:
+            first = compute.conv2d(choice.key, space=space, activation=layers[0][3], seed=seed, filters=layers[0][0],
+                                   kernel_size=layers[0][1], strides=1, padding=padding, _image=choice.image)
+            st.markdown(f"**Layer 1's {layers[0][0]} map{'s' if layers[0][0] > 1 else ''}** (the input of layer 2)")
+            if first.maps:
+                panels.show_maps(first, columns=4, key="stack-maps")
+            else:
+                st.image(first.display, output_format=first.display_format, width="stretch")
+    else:
+        preset, kernel = kernel_controls()
+        with st.spinner("Convolving…"):
+            result = compute.conv2d(choice.key, space=space, activation=activation, padding=padding,
+                                    kernel=tuple(tuple(float(v) for v in row) for row in kernel), _image=choice.image)
+        left, right = st.columns([1, 1], gap="large")
+        with left:
+            panels.show_panel(choice.image, title="Input", caption=choice.name, key="kernel-input",
+                              explanation="The image the kernel slides over.")
+        with right:
+            panels.show_view(result, key="kernel")
+
+
+try:
+    show_selected_view()
+except ImageError as err:  # e.g. "valid" padding on a picture smaller than the kernel
+    st.error(str(err))

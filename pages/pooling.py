@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui import compute, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES
+from vizcore import SPACES, ImageError
 
 SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 SIZES = tuple(range(1, 17))
@@ -54,9 +54,13 @@ def pooled_rows() -> None:
     """Controls and the 8 pooled panels: changing them reruns only this part of the page."""
     size, strides, padding = pool_controls()
     h, w = choice.image.shape[:2]
-    with st.spinner("Pooling…"):
-        rows = {kind: [compute.pool(choice.key, kind, s, size, strides, padding, choice.image) for s in SPACES]
-                for kind in ("max", "average")}
+    try:
+        with st.spinner("Pooling…"):
+            rows = {kind: [compute.pool(choice.key, kind, s, size, strides, padding, choice.image) for s in SPACES]
+                    for kind in ("max", "average")}
+    except ImageError as err:  # e.g. "valid" padding on an image smaller than the window
+        st.error(str(err))
+        return
     example = rows["max"][1]
     if example.shape:
         st.caption(f"{w}×{h} input → pooled output {example.shape[1]}×{example.shape[0]} per channel "

@@ -233,7 +233,8 @@ def test_kernel_from_url_is_restored(media):
     assert_image_close(media.png(image_urls(at)[1]), minmax(correlate_same(luma(sample()), kernel)))
 
 
-@pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d,e,f,g,h,i", "nan,0,0,0,0,0,0,0,0"])
+@pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d,e,f,g,h,i", "nan,0,0,0,0,0,0,0,0",
+                                 ",".join(["1e308"] * 9)])  # finite in float64, inf in float32
 def test_bad_kernel_in_url_falls_back_to_the_preset(bad, media):
     at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
                                    "preset": "identity", "kernel": bad})
@@ -298,6 +299,25 @@ def test_upload_on_one_page_is_used_on_the_others(media):
         assert not at.exception and not at.error
         assert "half.png" in captions_text(at)
     assert_image_close(media.png(image_urls(at)[0]), pixels)  # merging: input a
+
+
+@pytest.mark.parametrize("page, query", [
+    ("pooling", {"padding": "valid", "size": "4"}),
+    ("conv2d", {"padding": "valid"}),
+    ("conv2d", {"padding": "valid", "view": "Two layers"}),
+    ("conv2d", {"padding": "valid", "view": "Kernel editor"}),
+])
+def test_layer_too_big_for_a_tiny_upload_gives_an_error_not_a_traceback(page, query):
+    """A 1×1 upload with "valid" padding has no output pixels: the page says so and keeps working."""
+    at = open_app(query=query)
+    at.segmented_control(key="source").set_value("Upload").run()
+    at.file_uploader(key="upload_main").set_value(("dot.png", png_bytes(np.full((1, 1, 3), 200, np.uint8)),
+                                                   "image/png")).run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no pixels" in e.value for e in at.error), [e.value for e in at.error]
+    at.switch_page("pages/home.py").run()  # the app keeps working
+    assert not at.exception and not at.error
 
 
 # --------------------------------------------------------------------------- cheat sheet

@@ -102,6 +102,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "panel"
 
 
+def _is_view(obj) -> bool:
+    """A PanelView, judged by its fields: cached views made before Streamlit reloaded this
+    module (after a code update on a running server) are of the old class object."""
+    return isinstance(obj, PanelView) or (hasattr(obj, "pixels") and hasattr(obj, "display_format"))
+
+
 @dataclass(frozen=True)
 class PanelView:
     """A display-ready panel (picklable, what ``ui.compute`` caches).
@@ -231,7 +237,7 @@ def show_panel(image: Any, *, title: str, caption: str = "", explanation: str = 
     (defaults to a slug of the title). ``compact=True`` puts explanation, code and
     download inside a "Details" expander, for grids.
     """
-    if isinstance(image, PanelView):
+    if _is_view(image):
         view = image
     elif isinstance(image, (bytes, bytearray)):
         view = PanelView(title=title, pixels=np.zeros((1, 1, 3), np.uint8), display=bytes(image),
