@@ -107,15 +107,16 @@ def digit_input(choice) -> tuple[np.ndarray, str] | None:
     if source == "Draw":
         from streamlit_drawable_canvas import st_canvas
 
-        left, right = st.columns([1, 2])
-        with left:
-            drawn = st_canvas(stroke_width=16, stroke_color="#ffffff", background_color="#000000",
-                              height=224, width=224, drawing_mode="freedraw", return_image_data=True,
-                              key="digit_canvas")
-        right.markdown("Draw **one digit, 0–9**, large, in the black square. The model then gets "
-                       "the same kind of input it learned from: your strokes are cropped, scaled "
-                       "to fill the square and counted in an 8×8 grid, as in scikit-learn's digits "
-                       "data. Use the bin icon above the square to start again.")
+        st.markdown("Draw **one digit, 0–9**, large, in the black square. The model then gets the "
+                    "same kind of input it learned from: your strokes are cropped, scaled to fill "
+                    "the square and counted in an 8×8 grid, as in scikit-learn's digits data. Use "
+                    "the bin icon above the square to start again.")
+        # The canvas's toolbar floats about 40 px above it: keep that band free so the toolbar
+        # never covers the text or the "Digit from" buttons.
+        st.space("medium")
+        drawn = st_canvas(stroke_width=16, stroke_color="#ffffff", background_color="#000000",
+                          height=224, width=224, drawing_mode="freedraw", return_image_data=True,
+                          key="digit_canvas")
         pixels = drawn.image_data if drawn is not None else None
         if pixels is not None and np.asarray(pixels)[..., :3].max() > 10:
             rgb = np.asarray(pixels)[..., :3].astype(np.float32) / 255.0
