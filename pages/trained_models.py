@@ -110,7 +110,9 @@ def digit_input(choice) -> tuple[np.ndarray, str] | None:
         st.markdown("Draw **one digit, 0–9**, large, in the black square. The model then gets the "
                     "same kind of input it learned from: your strokes are cropped, scaled to fill "
                     "the square and counted in an 8×8 grid, as in scikit-learn's digits data. Use "
-                    "the bin icon above the square to start again.")
+                    "the bin icon above the square to start again. Write 7 with a bar across "
+                    "its middle, as most writers in the data set did: a plain 7 is often read "
+                    "as a 3 or a 2.")
         # The canvas's toolbar floats about 40 px above it: keep that band free so the toolbar
         # never covers the text or the "Digit from" buttons.
         st.space("medium")
