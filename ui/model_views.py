@@ -25,6 +25,7 @@ from typing import Callable
 import numpy as np
 import streamlit as st
 
+from vizcore import render
 from vizcore.errors import ImageError, ModelError
 
 from . import state
@@ -107,23 +108,6 @@ def activations_for(model_key: str, input_key: str, _extractor, _batch) -> dict[
     return out
 
 
-def _shrink(maps: np.ndarray, cell: int) -> np.ndarray:
-    """(H, W, C) maps averaged down by an integer factor so the longer side is <= cell."""
-    h, w = maps.shape[:2]
-    factor = math.ceil(max(h, w) / cell)
-    if factor <= 1:
-        return maps
-    hh, ww = h // factor * factor, w // factor * factor
-    cut = maps[:hh, :ww]
-    return cut.reshape(hh // factor, factor, ww // factor, factor, -1).mean(axis=(1, 3))
-
-
-def _upscale(image: np.ndarray, side: int = DETAIL_SIDE) -> np.ndarray:
-    """Nearest-neighbour enlargement by an integer factor until the longer side is >= side."""
-    factor = max(1, math.ceil(side / max(image.shape[:2])))
-    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1) if factor > 1 else image
-
-
 def _shape_text(shape) -> str:
     return " × ".join("?" if d is None else str(d) for d in shape)
 
@@ -138,7 +122,7 @@ def _grid_view(model_key: str, input_key: str, layer: str, cmap: str, scale: str
     cols = max(1, math.ceil(math.sqrt(maps.shape[-1]))) if maps.ndim == 3 else 1
     cell = max(8, GRID_WIDTH // cols)
     if maps.ndim == 3:
-        shrunk = _shrink(maps, cell)
+        shrunk = render.shrink_blocks(maps, cell)
         if shrunk.shape[:2] != maps.shape[:2]:
             note = (f" Each {maps.shape[1]}×{maps.shape[0]} map is averaged down to "
                     f"{shrunk.shape[1]}×{shrunk.shape[0]} in this grid; pick a map below for full detail.")
@@ -168,12 +152,12 @@ def _map_views(model_key: str, input_key: str, layer: str, index: int, cmap: str
     import matplotlib
 
     rgb = matplotlib.colormaps[cmap](norm)[..., :3]
-    big = _upscale(rgb)
+    big = render.enlarge(rgb, DETAIL_SIDE)
     enlarged = make_view(big, title=f"{layer} · map {index}",
                          caption=f"{fmap.shape[1]}×{fmap.shape[0]}, values {lo:.3g} … {hi:.3g}",
                          explanation="The map on its own, stretched to its min…max and enlarged "
                                      "(each cell is one output position of the layer).")
-    over = features.overlay(_upscale(_seen), fmap, alpha=0.55, cmap=cmap)
+    over = features.overlay(render.enlarge(_seen, DETAIL_SIDE), fmap, alpha=0.55, cmap=cmap)
     overlaid = make_view(over, title=f"{layer} · map {index} over the input",
                          caption="resized to the input and laid over it",
                          explanation="Where on the picture this map is strong: bright colours mark "
@@ -190,7 +174,7 @@ def _overview_views(model_key: str, input_key: str, cmap: str, _acts: dict) -> l
         if act.ndim != 3 or act.shape[0] < 2:
             continue
         picks = features.strongest_maps(act, OVERVIEW_MAPS)
-        maps = _shrink(np.ascontiguousarray(act[..., picks]), 64)
+        maps = render.shrink_blocks(np.ascontiguousarray(act[..., picks]), 64)
         grid = features.feature_grid(maps, cmap=cmap, scale="map", columns=len(picks), min_cell=64)
         label = ", ".join(str(int(i)) for i in picks)
         rows.append((name, f"{_shape_text(act.shape)} · strongest maps {label}",
@@ -236,7 +220,7 @@ def _cam_view(model_key: str, input_key: str, class_index: int, class_name: str,
     from vizcore import features
 
     cam = features.grad_cam(_model, _batch, class_index=class_index, layer_name=layer, extractor=_extractor)
-    over = features.overlay(_upscale(_seen), cam, alpha=0.5, cmap="jet")
+    over = features.overlay(render.enlarge(_seen, DETAIL_SIDE), cam, alpha=0.5, cmap="jet")
     return make_view(over, title=f"Grad-CAM for “{class_name}”",
                      caption=f"gradients of the class score weight the maps of {layer}",
                      explanation="Red marks where the evidence for this class is; blue where there is "
@@ -327,22 +311,10 @@ def show_overview(subject: Subject, extractor, acts: dict, *, prefix: str) -> No
         left.markdown(f"**{name}**  \n{caption}")
         right.image(view.display, output_format=view.display_format, width="stretch")
     if rows:
-        download_png(_stack([view.pixels for _, _, view in rows]),
+        download_png(render.stack_vertical([view.pixels for _, _, view in rows]),
                      filename=f"{subject.key.split(':')[0]}-overview.png", key=f"{prefix}dl-overview",
                      label="Download the overview (PNG)",
                      tooltip="Every row above, one under the other, as one lossless PNG.")
-
-
-def _stack(pictures: list[np.ndarray], gap: int = 6) -> np.ndarray:
-    """uint8 (h, w, 3) pictures one under the other on white, left-aligned."""
-    width = max(p.shape[1] for p in pictures)
-    height = sum(p.shape[0] for p in pictures) + gap * (len(pictures) - 1)
-    out = np.full((height, width, 3), 255, dtype=np.uint8)
-    top = 0
-    for picture in pictures:
-        out[top:top + picture.shape[0], :picture.shape[1]] = picture
-        top += picture.shape[0] + gap
-    return out
 
 
 def _conv_layers(extractor) -> list[str]:
@@ -422,7 +394,7 @@ def show_patterns(subject: Subject, extractor, *, prefix: str) -> None:
                 "Try another filter or a deeper layer.", icon=":material/info:")
         stretch = ""
     shown = picture
-    view = make_view(_upscale(shown), title=f"{layer} · filter {index}: pattern",
+    view = make_view(render.enlarge(shown, DETAIL_SIDE), title=f"{layer} · filter {index}: pattern",
                      caption=f"{picture.shape[1]}×{picture.shape[0]}, {steps} steps, seed 0{stretch}",
                      explanation="A picture that makes this filter respond strongly.")
     left, _ = st.columns([1, 1])
@@ -509,7 +481,7 @@ def show_predictions(subject: Subject, extractor, acts: dict, *, prefix: str) ->
         return
     left, right = st.columns(2)
     with left:
-        show_panel(make_view(_upscale(subject.seen), title="What the model sees"), title="What the model sees",
+        show_panel(make_view(render.enlarge(subject.seen, DETAIL_SIDE), title="What the model sees"), title="What the model sees",
                    key=f"{prefix}cam-input")
     with right:
         show_panel(view, title=view.title, key=f"{prefix}cam")

@@ -24,7 +24,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from . import render
 from .errors import ImageError, ModelError
+from .render import feature_grid, overlay
 
 __all__ = [
     "SummaryRow",
@@ -506,143 +508,6 @@ def build_extractor(model, *, input_shape=None) -> FeatureExtractor:
 # Pictures of activations
 # --------------------------------------------------------------------------------------------
 
-def _colormap(cmap: str):
-    import matplotlib
-
-    try:
-        return matplotlib.colormaps[cmap]
-    except KeyError:
-        raise ValueError(f"unknown colormap {cmap!r}; e.g. 'viridis', 'gray', 'magma', 'coolwarm'") from None
-
-
-def _apply_cmap(values: np.ndarray, cmap: str) -> np.ndarray:
-    """values in [0, 1] (NaN = background, white) -> RGB float32, via a 1024-entry lookup table
-    (as fast as indexing; differences from the exact colormap are below 1/1000)."""
-    lut = _colormap(cmap)(np.linspace(0.0, 1.0, 1024))[:, :3].astype(np.float32)
-    nan = np.isnan(values)
-    has_nan = bool(nan.any())
-    clean = np.where(nan, 0.0, values) if has_nan else values
-    idx = (np.clip(clean, 0.0, 1.0) * 1023 + 0.5).astype(np.intp)
-    rgb = np.empty(values.shape + (3,), dtype=np.float32)
-    for c in range(3):  # per-channel 1-D lookups are ~8x faster than one (N, 3) fancy index
-        rgb[..., c] = np.ascontiguousarray(lut[:, c])[idx]
-    if has_nan:
-        rgb[nan] = 1.0
-    return rgb
-
-
-def _as_maps(act) -> np.ndarray:
-    """(H, W, C) / (1, H, W, C) / (C,) / (1, C) -> (C, H, W) float32 (a vector becomes one map)."""
-    a = np.asarray(act, dtype=np.float32)
-    if a.ndim in (2, 4) and a.shape[0] == 1:
-        a = a[0]
-    if a.ndim == 3:
-        return np.moveaxis(a, -1, 0)
-    if a.ndim == 1:
-        n = a.shape[0]
-        cols = max(1, math.ceil(math.sqrt(n)))
-        rows = math.ceil(n / cols)
-        grid = np.full(rows * cols, np.nan, dtype=np.float32)
-        grid[:n] = a
-        return grid.reshape(1, rows, cols)
-    if a.ndim == 2:
-        return a[None]
-    raise ModelError(f"expected activations shaped (H, W, C), (1, H, W, C) or (C,), got {np.shape(act)}")
-
-
-def _normalise(maps: np.ndarray, scale: str) -> np.ndarray:
-    """(C, H, W) -> [0, 1] per map ("map") or over the whole layer ("layer"); flat maps -> 0."""
-    if scale not in ("map", "layer"):
-        raise ValueError(f"scale must be 'map' or 'layer', got {scale!r}")
-    axes = (1, 2) if scale == "map" else (0, 1, 2)
-    has_nan = bool(np.isnan(maps).any())
-    with np.errstate(all="ignore"):
-        lo = (np.nanmin if has_nan else np.min)(maps, axis=axes, keepdims=True)
-        hi = (np.nanmax if has_nan else np.max)(maps, axis=axes, keepdims=True)
-        span = hi - lo
-        out = np.where(span > 0, (maps - lo) / np.where(span > 0, span, 1), 0.0)
-    if has_nan:
-        out[np.isnan(maps)] = np.nan
-    return out.astype(np.float32, copy=False)
-
-
-def feature_grid(
-    maps,
-    *,
-    cmap: str = "viridis",
-    scale: str = "map",
-    columns: int | None = None,
-    max_maps: int | None = None,
-    min_cell: int = 32,
-    gap: int = 2,
-) -> np.ndarray:
-    """All feature maps of one layer as one colour-mapped grid picture.
-
-    maps: one image's activations, (H, W, C) or (1, H, W, C); a vector (C,) / (1, C) (Dense
-    output) is drawn as a single map of C cells. scale: "map" stretches each map to its own
-    min..max (local: shows every map's pattern), "layer" uses one min..max for the whole layer
-    (global: shows which maps are strong), as CNN Explainer's switch; a flat map is drawn at
-    the colormap's low end. columns: grid width (default about sqrt(C)); max_maps: show only
-    the first ones; each map is enlarged by an integer factor to at least `min_cell` pixels
-    (a vector's cells to `min_cell` pixels each, keeping the picture within about 1024 pixels);
-    `gap` white pixels between maps. Returns (h, w, 3) float32 in [0, 1].
-    Raises ModelError for other shapes, ValueError for an unknown cmap or scale.
-    """
-    stack = _as_maps(maps)
-    is_vector = np.ndim(np.squeeze(np.asarray(maps))) <= 1
-    if max_maps is not None:
-        stack = stack[: max(1, int(max_maps))]
-    norm = _normalise(stack, scale)
-    c, h, w = norm.shape
-    if is_vector:  # each value a cell of min_cell pixels, the picture at most ~1024 wide
-        factor = max(1, min(int(min_cell), 1024 // max(h, w)))
-    else:
-        factor = max(1, math.ceil(min_cell / max(h, w)))
-    cols = int(columns) if columns else max(1, math.ceil(math.sqrt(c)))
-    cols = min(cols, c)
-    rows = math.ceil(c / cols)
-    ch, cw = h * factor, w * factor
-    out = np.ones((rows * ch + (rows - 1) * gap, cols * cw + (cols - 1) * gap, 3), dtype=np.float32)
-    big = np.repeat(np.repeat(norm, factor, axis=1), factor, axis=2)
-    rgb = _apply_cmap(big, cmap)
-    for i in range(c):
-        r, q = divmod(i, cols)
-        out[r * (ch + gap):r * (ch + gap) + ch, q * (cw + gap):q * (cw + gap) + cw] = rgb[i]
-    return out
-
-
-def _resize_2d(values: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Bilinear resize of a 2-D float array (Pillow float mode)."""
-    from PIL import Image
-
-    img = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32), mode="F")
-    return np.asarray(img.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)
-
-
-def overlay(image, fmap, *, alpha: float = 0.5, cmap: str = "jet") -> np.ndarray:
-    """One feature map (or heat map) laid over the picture it came from.
-
-    image: (H, W, 3) or (H, W) float in [0, 1]. fmap: (h, w) any range; it is stretched to its
-    min..max, resized (bilinear) to (H, W) and colour-mapped. alpha in [0, 1]: weight of the map.
-    Returns (H, W, 3) float32 in [0, 1]. Raises ImageError / ModelError naming bad shapes.
-    """
-    img = np.asarray(image, dtype=np.float32)
-    if img.ndim == 2:
-        img = np.repeat(img[..., None], 3, axis=2)
-    if img.ndim != 3 or img.shape[2] != 3:
-        raise ImageError(f"expected an (H, W, 3) image, got {np.shape(image)}")
-    f = np.asarray(fmap, dtype=np.float32)
-    if f.ndim == 3 and f.shape[2] == 1:
-        f = f[..., 0]
-    if f.ndim != 2:
-        raise ModelError(f"expected one (h, w) map, got {np.shape(fmap)}")
-    if not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
-    heat = _normalise(_resize_2d(f, img.shape[0], img.shape[1])[None], "map")[0]
-    rgb = _apply_cmap(heat, cmap)
-    return np.clip((1.0 - alpha) * img + alpha * rgb, 0.0, 1.0).astype(np.float32)
-
-
 def strongest_maps(act, k: int = 4) -> np.ndarray:
     """Indices of the k channels with the largest mean activation, strongest first.
 
@@ -744,7 +609,7 @@ def filters_grid(model, layer_name: str, *, max_filters: int = 64, max_channels:
     factor = max(1, math.ceil(min_cell / max(kh, kw)))
     ch, cw = kh * factor, kw * factor
     out = np.ones((n * ch + (n - 1) * gap, cin * cw + (cin - 1) * gap, 3), dtype=np.float32)
-    rgb = _apply_cmap(np.repeat(np.repeat(pics, factor, axis=2), factor, axis=3), cmap)
+    rgb = render.apply_colormap(np.repeat(np.repeat(pics, factor, axis=2), factor, axis=3), cmap)
     for i in range(n):
         for j in range(cin):
             out[i * (ch + gap):i * (ch + gap) + ch, j * (cw + gap):j * (cw + gap) + cw] = rgb[i, j]
@@ -901,17 +766,6 @@ def _colourless(pic: np.ndarray) -> bool:
     return pic.shape[-1] == 1 or float(means.max() - means.min()) < 0.1
 
 
-def _stretch_for_display(pic: np.ndarray) -> np.ndarray:
-    """Contrast stretch about mid-grey: 0.5 stays 0.5, the 99.5th percentile of |pic - 0.5| maps
-    to 0.5 (so the picture spans 0..1 with a few pixels clipped), colours keep their balance.
-    A flat grey picture stays as it is."""
-    dev = pic - 0.5
-    spread = float(np.percentile(np.abs(dev), 99.5))
-    if spread < 1e-4:
-        return pic
-    return np.clip(0.5 + dev * (0.5 / spread), 0.0, 1.0)
-
-
 def filter_pattern(
     model,
     layer_name: str,
@@ -998,7 +852,7 @@ def filter_pattern(
             pic = _ascend(step, stride, steps=n, offset=0, total=n, **common)
     out = pic[0]
     if stretch:
-        out = _stretch_for_display(out)
+        out = render.stretch_about_grey(out)
     if c_in == 1:
         out = np.repeat(out, 3, axis=2)
     elif c_in != 3:
@@ -1072,7 +926,7 @@ def grad_cam(model, batch, *, class_index: int, layer_name: str | None = None,
         raise ModelError(f"the class score does not depend on layer {name!r}; choose an earlier layer")
     weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
     cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[0].numpy()
-    cam = _resize_2d(cam, arr.shape[1], arr.shape[2])
+    cam = render.resize_2d(cam, arr.shape[1], arr.shape[2])
     cam = np.maximum(cam, 0.0)
     top = float(cam.max())
     return (cam / top if top > 0 else np.zeros_like(cam)).astype(np.float32)
@@ -1132,7 +986,7 @@ def adapt_image(
                     img = img[top:top + chh]
                 notes.append(f"cropped the centre to {img.shape[1]}×{img.shape[0]} to keep the shape")
             verb = "shrunk" if th * tw < img.shape[0] * img.shape[1] else "enlarged"
-            img = np.stack([_resize_2d(img[..., c], th, tw) for c in range(img.shape[2])], axis=-1)
+            img = np.stack([render.resize_2d(img[..., c], th, tw) for c in range(img.shape[2])], axis=-1)
             notes.append(f"{verb} from {w}×{h} to {tw}×{th} pixels (width×height) the model takes")
     if channels == 1 and img.shape[2] == 3:
         img = (img @ _LUMA)[..., None]

@@ -58,7 +58,9 @@ import tensorflow as tf
 import keras
 
 from .color import SPACES, _FWD32, _INV32, _INV_BIAS32, _LUMA32, _OFFSET32
+from . import render
 from .errors import ImageError
+from .render import DISPLAY_MODES, normalise
 
 __all__ = [
     "LayerResult",
@@ -83,7 +85,6 @@ MERGE_KINDS: tuple[str, ...] = (
     "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
 )
 POOL_KINDS: tuple[str, ...] = ("max", "average", "global_average", "depthwise_max")
-DISPLAY_MODES: tuple[str, ...] = ("clip", "minmax")
 
 #: Element-wise activations of ``keras.activations``, in teaching order, with one line each.
 ACTIVATION_INFO: dict[str, str] = {
@@ -394,34 +395,6 @@ def _tf_upsample_blocks(small, height, width, pool_size: int, strides: int, padd
 # --------------------------------------------------------------------------- NumPy helpers
 
 
-def normalise(array, *, mode: str = "minmax", per_map: bool = True) -> np.ndarray:
-    """Map feature values to ``[0, 1]`` for display.
-
-    ``array``: ``(H, W)`` or ``(H, W, k)`` float (``k`` maps on the last axis).
-    ``mode="clip"``: values as they are, clipped to ``[0, 1]`` (0 black, 1 white).
-    ``mode="minmax"``: each map (``per_map=True``) or the whole array
-    (``per_map=False``) stretched so its minimum is 0 and its maximum 1; a
-    constant map is shown clipped instead (a dead ReLU stays black).
-    Returns float32 of the same shape in ``[0, 1]``. Raises ValueError for an
-    unknown mode or an array that is not 2-D or 3-D.
-    """
-    if mode not in DISPLAY_MODES:
-        raise ValueError(f"mode must be one of {DISPLAY_MODES}, got {mode!r}")
-    arr = np.asarray(array, dtype=np.float32)
-    if arr.ndim not in (2, 3):
-        raise ValueError(f"expected (H, W) or (H, W, k), got an array of shape {arr.shape}")
-    if mode == "clip":
-        return np.clip(arr, 0.0, 1.0)
-    axes = (0, 1) if per_map else None
-    lo = arr.min(axis=axes, keepdims=True)
-    hi = arr.max(axis=axes, keepdims=True)
-    spread = hi - lo
-    flat = spread <= 0
-    out = (arr - lo) / np.where(flat, np.float32(1), spread)
-    out += np.where(flat, np.clip(lo, 0.0, 1.0), np.float32(0))
-    return out.astype(np.float32, copy=False)
-
-
 def activation_curve(name: str, *, x=None) -> tuple[np.ndarray, np.ndarray]:
     """The curve of an activation as data for plotting, computed by ``keras.activations``.
 
@@ -520,11 +493,6 @@ def _check_output(shape: tuple[int, ...], what: str) -> None:
 # --------------------------------------------------------------------------- result helpers
 
 
-def _grey_view(maps: np.ndarray) -> np.ndarray:
-    """(H, W) map -> read-only (H, W, 3) grey view (no copy)."""
-    return np.broadcast_to(maps[..., None], (*maps.shape, 3))
-
-
 def _fmt(value: float) -> str:
     return f"{value:.3g}".replace("-", "−")
 
@@ -583,7 +551,7 @@ def _feature_result(*, y, shown, lo, hi, mode, params, code, title, caption, exp
         caption=caption,
         explanation=explanation,
         output=output,
-        image=_grey_view(maps[0]),
+        image=render.grey_view(maps[0]),
         params=int(params),
         code=code,
         display=mode,
@@ -592,11 +560,6 @@ def _feature_result(*, y, shown, lo, hi, mode, params, code, title, caption, exp
         maps=maps,
         settings=settings,
     )
-
-
-def _colour_image(shown: np.ndarray) -> np.ndarray:
-    """A displayed (H, W, 3) colour or (H, W) grey array -> (H, W, 3)."""
-    return _grey_view(shown) if shown.ndim == 2 else shown
 
 
 _CLIP_NOTE = "Clipped to [0, 1] in the colour space, then converted back to RGB for display."
@@ -741,7 +704,7 @@ def _merge_result(kind: str, space: str, output: np.ndarray, shown: np.ndarray) 
             f"0 parameters.{extra}"
         ),
         output=output,
-        image=_colour_image(shown),
+        image=render.colour_image(shown),
         params=0,
         code=code,
         display="clip",
@@ -848,7 +811,7 @@ def _pool_result(kind, space, size, strides, padding, output, shown) -> LayerRes
             "pooled value repeated over its block."
         ),
         output=output,
-        image=_colour_image(shown),
+        image=render.colour_image(shown),
         params=0,
         code=code,
         display="clip",
@@ -920,10 +883,10 @@ def _depthwise_pool(image: np.ndarray, space: str, depth: int) -> LayerResult:
     output, shown = np.asarray(y), np.asarray(shown)
     h, w, k = output.shape
     if keeps_colour:
-        img, maps = _colour_image(shown), None
+        img, maps = render.colour_image(shown), None
     else:
         maps = np.moveaxis(shown, -1, 0)
-        img = _grey_view(maps[0])
+        img = render.grey_view(maps[0])
     code = "\n".join([
         _imports(),
         _SAMPLE_HINT,
@@ -1110,7 +1073,7 @@ def dense_fully_connected(
     )
     # The first map back at the input's size, nearest neighbour.
     rows, cols = np.arange(h) * size // h, np.arange(w) * size // w
-    return _replace_image(result, _grey_view(result.maps[0][rows][:, cols]))
+    return _replace_image(result, render.grey_view(result.maps[0][rows][:, cols]))
 
 
 def _replace_image(result: LayerResult, image: np.ndarray) -> LayerResult:

@@ -49,6 +49,7 @@ import tensorflow as tf
 
 from . import layers as L
 from .color import SPACES
+from . import render
 from .errors import ImageError
 from .images import match_size
 
@@ -261,30 +262,6 @@ def _assemble(out: dict, spaces, seed: int, h: int, w: int) -> list[Panel]:
 # --------------------------------------------------------------------------- PNG
 
 
-def _thumbnail(image: np.ndarray, box: int) -> np.ndarray:
-    """(H, W, 3) float in [0, 1] -> uint8 (h, w, 3) fitted into box×box pixels (area-averaged).
-
-    Grey images (R = G = B, e.g. the broadcast views of feature maps) are shrunk as one
-    float plane before conversion, so a 4096×4096 map costs one small resize.
-    """
-    from PIL import Image
-
-    image = np.asarray(image)
-    height, width = image.shape[:2]
-    scale = min(1.0, box / max(height, width))
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    grey = image.strides[-1] == 0
-    planes = [image[..., 0]] if grey else [image[..., i] for i in range(3)]
-    out = []
-    for plane in planes:
-        pixels = Image.fromarray(np.ascontiguousarray(plane, dtype=np.float32))  # mode "F"
-        if scale < 1.0:
-            pixels = pixels.resize(size, Image.Resampling.BOX)
-        out.append(np.asarray(pixels))
-    stacked = np.stack(out * 3 if grey else out, axis=-1)
-    return np.round(np.clip(stacked, 0.0, 1.0) * 255.0).astype(np.uint8)
-
-
 def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi: int = 100) -> bytes:
     """Draw panels as one PNG: a titled grid, each group starting a new row under its name.
 
@@ -337,7 +314,7 @@ def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi:
             label = "\n".join(textwrap.wrap(panel.title, 30)[:2])
             fig.text((j + 0.5) * cell_inches / width_in, 1 - (top + title_h / 2) / height_in, label,
                      fontsize=7, ha="center", va="center")
-            thumb = _thumbnail(panel.image, box)
+            thumb = render.thumbnail(panel.image, box)
             th, tw = thumb.shape[:2]
             y0 = round((top + title_h) * dpi) + pad + (box - th) // 2
             x0 = round(j * cell_inches * dpi) + pad + (box - tw) // 2

@@ -1,0 +1,364 @@
+"""Display preparation: the one place that turns numbers into pictures and pictures into bytes.
+
+Every page, the cheat-sheet PNG and the model views draw through these functions, so a map is
+stretched, colour-mapped, laid out and encoded the same way everywhere. NumPy and Pillow only
+(matplotlib for its colormap tables); imports nothing from vizcore but ``errors``.
+
+Stretch rules (the only ones in the project):
+
+- ``normalise(array, mode="clip")``: values as they are, clipped to [0, 1].
+- ``normalise(array, mode="minmax")`` / ``scale_maps(maps, scale)``: each map (or the whole
+  layer) stretched so its minimum is 0 and its maximum 1.
+- **Flat maps** (maximum == minimum): shown as their value clipped to [0, 1], so a dead ReLU
+  (all 0) stays black, or at the colormap's low end, and never becomes a fake pattern.
+- ``stretch_about_grey(picture)``: contrast stretch that keeps 0.5 at 0.5 (patterns).
+
+Layout: ``feature_grid`` (a layer's maps, colour-mapped, as one picture), ``overlay``,
+``shrink_blocks`` / ``enlarge`` (integer factors, so pixels stay crisp), ``stack_vertical``,
+``thumbnail``, ``grey_view``. Encoding: ``to_uint8``, ``to_png``, ``to_display``.
+"""
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from .errors import ImageError, ModelError
+
+__all__ = [
+    "DISPLAY_MODES", "normalise", "scale_maps", "stretch_about_grey", "colormap", "apply_colormap",
+    "as_maps", "feature_grid", "resize_2d", "overlay", "grey_view", "colour_image", "thumbnail",
+    "shrink_blocks", "enlarge", "stack_vertical", "to_uint8", "to_png", "to_display",
+    "EXACT_DISPLAY_PIXELS", "MAX_DISPLAY_SIDE",
+]
+
+#: Display modes of :func:`normalise`.
+DISPLAY_MODES = ("clip", "minmax")
+
+
+# --------------------------------------------------------------------------------------------
+# Stretch rules
+# --------------------------------------------------------------------------------------------
+
+def normalise(array, *, mode: str = "minmax", per_map: bool = True) -> np.ndarray:
+    """Map feature values to ``[0, 1]`` for display.
+
+    ``array``: ``(H, W)`` or ``(H, W, k)`` float (``k`` maps on the last axis).
+    ``mode="clip"``: values as they are, clipped to ``[0, 1]`` (0 black, 1 white).
+    ``mode="minmax"``: each map (``per_map=True``) or the whole array
+    (``per_map=False``) stretched so its minimum is 0 and its maximum 1; a
+    flat map is shown as its value clipped to [0, 1] (a dead ReLU stays black).
+    Returns float32 of the same shape in ``[0, 1]``. Raises ValueError for an
+    unknown mode or an array that is not 2-D or 3-D.
+    """
+    if mode not in DISPLAY_MODES:
+        raise ValueError(f"mode must be one of {DISPLAY_MODES}, got {mode!r}")
+    arr = np.asarray(array, dtype=np.float32)
+    if arr.ndim not in (2, 3):
+        raise ValueError(f"expected (H, W) or (H, W, k), got an array of shape {arr.shape}")
+    if mode == "clip":
+        return np.clip(arr, 0.0, 1.0)
+    axes = (0, 1) if per_map else None
+    lo = arr.min(axis=axes, keepdims=True)
+    hi = arr.max(axis=axes, keepdims=True)
+    spread = hi - lo
+    flat = spread <= 0
+    out = (arr - lo) / np.where(flat, np.float32(1), spread)
+    out += np.where(flat, np.clip(lo, 0.0, 1.0), np.float32(0))
+    return out.astype(np.float32, copy=False)
+
+
+def scale_maps(maps: np.ndarray, scale: str) -> np.ndarray:
+    """(C, H, W) float -> [0, 1] per map (``"map"``) or over the whole layer (``"layer"``).
+
+    NaN cells (background of a vector drawn as a grid) stay NaN. A flat map (or layer) is
+    shown as its value clipped to [0, 1], as in :func:`normalise`. Raises ValueError for
+    another ``scale``.
+    """
+    if scale not in ("map", "layer"):
+        raise ValueError(f"scale must be 'map' or 'layer', got {scale!r}")
+    axes = (1, 2) if scale == "map" else (0, 1, 2)
+    has_nan = bool(np.isnan(maps).any())
+    with np.errstate(all="ignore"):
+        lo = (np.nanmin if has_nan else np.min)(maps, axis=axes, keepdims=True)
+        hi = (np.nanmax if has_nan else np.max)(maps, axis=axes, keepdims=True)
+        span = hi - lo
+        flat_value = np.clip(np.nan_to_num(lo), 0.0, 1.0)
+        out = np.where(span > 0, (maps - lo) / np.where(span > 0, span, 1), flat_value)
+    if has_nan:
+        out[np.isnan(maps)] = np.nan
+    return out.astype(np.float32, copy=False)
+
+
+def stretch_about_grey(picture: np.ndarray) -> np.ndarray:
+    """Contrast stretch about mid-grey: 0.5 stays 0.5, the 99.5th percentile of |picture - 0.5|
+    maps to 0.5 (so the picture spans 0..1 with a few pixels clipped), colours keep their
+    balance. A flat grey picture stays as it is. Any shape, float in [0, 1] -> same shape."""
+    dev = picture - 0.5
+    spread = float(np.percentile(np.abs(dev), 99.5))
+    if spread < 1e-4:
+        return picture
+    return np.clip(0.5 + dev * (0.5 / spread), 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Colormaps and grids
+# --------------------------------------------------------------------------------------------
+
+def colormap(name: str):
+    """The matplotlib colormap called ``name``. Raises ValueError naming an unknown one."""
+    import matplotlib
+
+    try:
+        return matplotlib.colormaps[name]
+    except KeyError:
+        raise ValueError(f"unknown colormap {name!r}; e.g. 'viridis', 'gray', 'magma', 'coolwarm'") from None
+
+
+def apply_colormap(values: np.ndarray, cmap: str) -> np.ndarray:
+    """values in [0, 1] (NaN = background, white), any shape S -> S + (3,) RGB float32.
+
+    Uses a 1024-entry lookup table (as fast as indexing; differences from the exact colormap
+    are below 1/1000).
+    """
+    lut = colormap(cmap)(np.linspace(0.0, 1.0, 1024))[:, :3].astype(np.float32)
+    nan = np.isnan(values)
+    has_nan = bool(nan.any())
+    clean = np.where(nan, 0.0, values) if has_nan else values
+    idx = (np.clip(clean, 0.0, 1.0) * 1023 + 0.5).astype(np.intp)
+    rgb = np.empty(values.shape + (3,), dtype=np.float32)
+    for c in range(3):  # per-channel 1-D lookups are ~8x faster than one (N, 3) fancy index
+        rgb[..., c] = np.ascontiguousarray(lut[:, c])[idx]
+    if has_nan:
+        rgb[nan] = 1.0
+    return rgb
+
+
+def as_maps(act) -> np.ndarray:
+    """(H, W, C) / (1, H, W, C) / (C,) / (1, C) -> (C, H, W) float32 (a vector becomes one map
+    of about sqrt(C) x sqrt(C) cells, NaN where it has no value). Raises ModelError otherwise."""
+    a = np.asarray(act, dtype=np.float32)
+    if a.ndim in (2, 4) and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim == 3:
+        return np.moveaxis(a, -1, 0)
+    if a.ndim == 1:
+        n = a.shape[0]
+        cols = max(1, math.ceil(math.sqrt(n)))
+        rows = math.ceil(n / cols)
+        grid = np.full(rows * cols, np.nan, dtype=np.float32)
+        grid[:n] = a
+        return grid.reshape(1, rows, cols)
+    if a.ndim == 2:
+        return a[None]
+    raise ModelError(f"expected activations shaped (H, W, C), (1, H, W, C) or (C,), got {np.shape(act)}")
+
+
+def feature_grid(
+    maps,
+    *,
+    cmap: str = "viridis",
+    scale: str = "map",
+    columns: int | None = None,
+    max_maps: int | None = None,
+    min_cell: int = 32,
+    gap: int = 2,
+) -> np.ndarray:
+    """All feature maps of one layer as one colour-mapped grid picture.
+
+    maps: one image's activations, (H, W, C) or (1, H, W, C); a vector (C,) / (1, C) (Dense
+    output) is drawn as a single map of C cells. scale: "map" stretches each map to its own
+    min..max (local: shows every map's pattern), "layer" uses one min..max for the whole layer
+    (global: shows which maps are strong), as CNN Explainer's switch; a flat map is drawn at
+    its value clipped to [0, 1] (a dead ReLU at the colormap's low end). columns: grid width
+    (default about sqrt(C)); max_maps: show only the first ones; each map is enlarged by an
+    integer factor to at least `min_cell` pixels (a vector's cells to `min_cell` pixels each,
+    keeping the picture within about 1024 pixels); `gap` white pixels between maps.
+    Returns (h, w, 3) float32 in [0, 1].
+    Raises ModelError for other shapes, ValueError for an unknown cmap or scale.
+    """
+    stack = as_maps(maps)
+    is_vector = np.ndim(np.squeeze(np.asarray(maps))) <= 1
+    if max_maps is not None:
+        stack = stack[: max(1, int(max_maps))]
+    norm = scale_maps(stack, scale)
+    c, h, w = norm.shape
+    if is_vector:  # each value a cell of min_cell pixels, the picture at most ~1024 wide
+        factor = max(1, min(int(min_cell), 1024 // max(h, w)))
+    else:
+        factor = max(1, math.ceil(min_cell / max(h, w)))
+    cols = int(columns) if columns else max(1, math.ceil(math.sqrt(c)))
+    cols = min(cols, c)
+    rows = math.ceil(c / cols)
+    ch, cw = h * factor, w * factor
+    out = np.ones((rows * ch + (rows - 1) * gap, cols * cw + (cols - 1) * gap, 3), dtype=np.float32)
+    big = np.repeat(np.repeat(norm, factor, axis=1), factor, axis=2)
+    rgb = apply_colormap(big, cmap)
+    for i in range(c):
+        r, q = divmod(i, cols)
+        out[r * (ch + gap):r * (ch + gap) + ch, q * (cw + gap):q * (cw + gap) + cw] = rgb[i]
+    return out
+
+
+def resize_2d(values: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Bilinear resize of a 2-D float array (Pillow float mode) to (height, width) float32."""
+    img = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32), mode="F")
+    return np.asarray(img.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)
+
+
+def overlay(image, fmap, *, alpha: float = 0.5, cmap: str = "jet") -> np.ndarray:
+    """One feature map (or heat map) laid over the picture it came from.
+
+    image: (H, W, 3) or (H, W) float in [0, 1]. fmap: (h, w) any range; it is stretched to its
+    min..max, resized (bilinear) to (H, W) and colour-mapped. alpha in [0, 1]: weight of the map.
+    Returns (H, W, 3) float32 in [0, 1]. Raises ImageError / ModelError naming bad shapes.
+    """
+    img = np.asarray(image, dtype=np.float32)
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=2)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ImageError(f"expected an (H, W, 3) image, got {np.shape(image)}")
+    f = np.asarray(fmap, dtype=np.float32)
+    if f.ndim == 3 and f.shape[2] == 1:
+        f = f[..., 0]
+    if f.ndim != 2:
+        raise ModelError(f"expected one (h, w) map, got {np.shape(fmap)}")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+    heat = scale_maps(resize_2d(f, img.shape[0], img.shape[1])[None], "map")[0]
+    rgb = apply_colormap(heat, cmap)
+    return np.clip((1.0 - alpha) * img + alpha * rgb, 0.0, 1.0).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# Sizes and layout
+# --------------------------------------------------------------------------------------------
+
+def grey_view(maps: np.ndarray) -> np.ndarray:
+    """(H, W) map -> read-only (H, W, 3) grey view (no copy: the channels share memory)."""
+    return np.broadcast_to(maps[..., None], (*maps.shape, 3))
+
+
+def colour_image(shown: np.ndarray) -> np.ndarray:
+    """A displayed (H, W, 3) colour or (H, W) grey array -> (H, W, 3) (grey as a view)."""
+    return grey_view(shown) if shown.ndim == 2 else shown
+
+
+def thumbnail(image: np.ndarray, box: int) -> np.ndarray:
+    """(H, W, 3) float in [0, 1] -> uint8 (h, w, 3) fitted into box×box pixels (area-averaged).
+
+    Grey images (R = G = B as a broadcast view, see :func:`grey_view`) are shrunk as one
+    float plane before conversion, so a 4096×4096 map costs one small resize.
+    """
+    image = np.asarray(image)
+    height, width = image.shape[:2]
+    scale = min(1.0, box / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    grey = image.strides[-1] == 0
+    planes = [image[..., 0]] if grey else [image[..., i] for i in range(3)]
+    out = []
+    for plane in planes:
+        pixels = Image.fromarray(np.ascontiguousarray(plane, dtype=np.float32))  # mode "F"
+        if scale < 1.0:
+            pixels = pixels.resize(size, Image.Resampling.BOX)
+        out.append(np.asarray(pixels))
+    stacked = np.stack(out * 3 if grey else out, axis=-1)
+    return np.round(np.clip(stacked, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def shrink_blocks(maps: np.ndarray, cell: int) -> np.ndarray:
+    """(H, W, C) maps averaged down by an integer factor so the longer side is <= ``cell``."""
+    h, w = maps.shape[:2]
+    factor = math.ceil(max(h, w) / cell)
+    if factor <= 1:
+        return maps
+    hh, ww = h // factor * factor, w // factor * factor
+    cut = maps[:hh, :ww]
+    return cut.reshape(hh // factor, factor, ww // factor, factor, -1).mean(axis=(1, 3))
+
+
+def enlarge(image: np.ndarray, side: int) -> np.ndarray:
+    """Nearest-neighbour enlargement by an integer factor until the longer side is >= ``side``
+    (pixels stay square and crisp). Any (H, W, ...) array; returned as is when big enough."""
+    factor = max(1, math.ceil(side / max(image.shape[:2])))
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1) if factor > 1 else image
+
+
+def stack_vertical(pictures: list[np.ndarray], gap: int = 6) -> np.ndarray:
+    """uint8 (h, w, 3) pictures one under the other on white, left-aligned -> uint8 (H, W, 3)."""
+    width = max(p.shape[1] for p in pictures)
+    height = sum(p.shape[0] for p in pictures) + gap * (len(pictures) - 1)
+    out = np.full((height, width, 3), 255, dtype=np.uint8)
+    top = 0
+    for picture in pictures:
+        out[top:top + picture.shape[0], :picture.shape[1]] = picture
+        top += picture.shape[0] + gap
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Encoding
+# --------------------------------------------------------------------------------------------
+
+#: Images up to this many pixels are shown as PNG (exact); bigger ones as high-quality JPEG,
+#: which is ~15x faster to encode and ~6x smaller to send (downloads are always PNG).
+EXACT_DISPLAY_PIXELS = 160 * 160
+#: Longer side of what is sent to the browser; bigger panels (e.g. a 2048² Conv2DTranspose
+#: output) are shown reduced by an integer factor (block average). Downloads keep every pixel.
+MAX_DISPLAY_SIDE = 1024
+
+
+def to_uint8(image: Any) -> np.ndarray:
+    """``image`` as uint8: (H, W) for grey maps, (H, W, 3) for colour.
+
+    Accepts (H, W), (H, W, 1) or (H, W, 3); an (H, W, 3) array whose channels are one
+    broadcast grey map (stride 0, as vizcore returns feature maps) is treated as grey, so
+    it is converted and encoded once instead of three times. Floats are clipped to
+    [0, 1] (NaN -> 0) and rounded to 0..255. Raises ValueError for other shapes.
+    """
+    arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[-1] == 3 and arr.strides[-1] == 0:
+        arr = arr[..., 0]
+    if arr.ndim == 3 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if not (arr.ndim == 2 or (arr.ndim == 3 and arr.shape[-1] == 3)):
+        raise ValueError(f"expected an image of shape (H, W), (H, W, 1) or (H, W, 3), got {arr.shape}")
+    if arr.dtype == np.uint8:
+        return np.ascontiguousarray(arr)
+    work = np.array(arr, dtype=np.float32)  # a private copy, changed in place below
+    np.fmax(work, 0.0, out=work)  # fmax/fmin skip NaN: NaN -> 0, -inf -> 0, +inf -> 1
+    np.fmin(work, 1.0, out=work)
+    work *= 255.0
+    work += 0.5
+    return work.astype(np.uint8)
+
+
+def to_png(image: Any) -> bytes:
+    """Lossless PNG bytes of ``image`` (array as in :func:`to_uint8`; grey as 8-bit grey);
+    bytes pass through unchanged."""
+    if isinstance(image, (bytes, bytearray)):
+        return bytes(image)
+    buf = io.BytesIO()
+    Image.fromarray(to_uint8(image)).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def to_display(image: Any) -> tuple[bytes, str]:
+    """Bytes and format ("PNG" or "JPEG") used to show ``image`` in a page.
+
+    Reduced by an integer factor (block average) to at most MAX_DISPLAY_SIDE; up to
+    EXACT_DISPLAY_PIXELS pixels as PNG, bigger as quality-93 JPEG without chroma subsampling.
+    """
+    pixels = to_uint8(image)
+    factor = -(-max(pixels.shape[:2]) // MAX_DISPLAY_SIDE)  # ceil
+    if factor > 1:
+        size = (max(1, pixels.shape[1] // factor), max(1, pixels.shape[0] // factor))
+        pixels = np.asarray(Image.fromarray(pixels).reduce(factor))[: size[1], : size[0]]
+    if pixels.shape[0] * pixels.shape[1] <= EXACT_DISPLAY_PIXELS:
+        return to_png(pixels), "PNG"
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="JPEG", quality=93, subsampling=0)
+    return buf.getvalue(), "JPEG"
