@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 # Modules whose public names are re-exported on first access (they import TensorFlow).
 _LAZY_MODULES = ("layers", "sheet")
 # Submodules reachable as attributes (``vizcore.features``) without an explicit import.
-_SUBMODULES = ("layers", "sheet", "models", "features", "bench", "bench_models", "train")
+_SUBMODULES = ("layers", "sheet", "models", "features")
 
 __all__ = [*_errors_all, *_images_all, *_color_all]
 

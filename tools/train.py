@@ -1,7 +1,7 @@
 """Train Layer Lab's own models, deterministically, and write their weights.
 
-    python -m vizcore.train digits        # ~1 min on 2 cores -> vizcore/models/weights/digits.weights.h5
-    python -m vizcore.train autoencoder   # ~2-3 min on 2 cores -> weights/autoencoder.weights.h5 + .json
+    python -m tools.train digits        # ~1 min on 2 cores -> vizcore/models/weights/digits.weights.h5
+    python -m tools.train autoencoder   # ~2-3 min on 2 cores -> weights/autoencoder.weights.h5 + .json
 
 Same code, same data, same machine type -> same weights: seeds are fixed with
 ``keras.utils.set_random_seed`` and TensorFlow's deterministic ops are switched on.
@@ -66,7 +66,7 @@ def train_digits(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> dict:
     """Train the digits CNN on the fixed split, save weights, return {"accuracy", "seconds", ...}."""
     import keras
 
-    from .models import digits
+    from vizcore.models import digits
 
     _deterministic(seed)
     x_tr, y_tr, x_te, y_te = digits.load_split()
@@ -94,8 +94,8 @@ def autoencoder_tiles(names, *, max_side: int, stride: int):
     x: (N, 32, 32, 3) float32 tiles in [0, 1]; y: (N, 16, 16, 3) the edge_target of the whole
     image cut at each tile's centre (so targets at tile borders see true neighbours).
     """
-    from .images import load_sample
-    from .models.seeds import CROP, TILE, edge_target
+    from vizcore.images import load_sample
+    from vizcore.models.seeds import CROP, TILE, edge_target
 
     xs, ys = [], []
     for name in names:
@@ -113,7 +113,7 @@ def train_autoencoder(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> d
     """Train the seed tile autoencoder on the edges task, save weights and a JSON record."""
     import keras
 
-    from .models import seeds
+    from vizcore.models import seeds
 
     _deterministic(seed)
     xa, ya = autoencoder_tiles(AE_TRAIN_IMAGES, max_side=512, stride=24)
@@ -151,7 +151,7 @@ def train_autoencoder(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> d
 
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    parser = argparse.ArgumentParser(prog="python -m vizcore.train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.train", description=__doc__.split("\n")[0])
     parser.add_argument("model", choices=["digits", "autoencoder"])
     parser.add_argument("--epochs", type=int, default=None)
     args = parser.parse_args(argv)

@@ -1,9 +1,9 @@
 """Speed of the trained-model engine: one forward pass for every layer, and the cheap re-render.
 
-    python -m vizcore.bench_models
+    python -m tools.bench_models
 
 ``run()`` returns rows (name, seconds, baseline seconds or None), each time the median of
-several runs after a warm-up; ``vizcore.bench`` includes them in its table. Targets on a 2-core
+several runs after a warm-up; ``tools.bench`` includes them in its table. Targets on a 2-core
 CPU (issue 4): digits all layers <= 50 ms; HED (VGG16) all layers at 224x224 <= 1.5 s;
 switching the chosen layer re-renders from cached activations.
 """
@@ -35,8 +35,8 @@ def median_seconds(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 
 def _digits_rows(repeats: int) -> list[tuple[str, float, float | None]]:
     import keras
 
-    from . import features
-    from .models import digits
+    from vizcore import features
+    from vizcore.models import digits
 
     model = digits.load_digits_model()
     batch = digits.load_split()[2][:1]
@@ -56,11 +56,11 @@ def _digits_rows(repeats: int) -> list[tuple[str, float, float | None]]:
 
 def _hed_rows(repeats: int) -> list[tuple[str, float, float | None]]:
     try:
-        from .models import hed
+        from vizcore.models import hed
     except ImportError:
         return []
-    from . import features
-    from .images import load_sample
+    from vizcore import features, render
+    from vizcore.images import load_sample
 
     if not hed.spec().available()[0]:
         return []
@@ -76,7 +76,7 @@ def _hed_rows(repeats: int) -> list[tuple[str, float, float | None]]:
     acts = extractor.activations(batch)
     conv = max((name for name in extractor.layer_names if len(acts[name].shape) == 4),
                key=lambda name: acts[name].shape[-1] * acts[name].shape[1])
-    grid = median_seconds(lambda: features.feature_grid(acts[conv], scale="map", min_cell=48), repeats=repeats)
+    grid = median_seconds(lambda: render.feature_grid(acts[conv], scale="map", min_cell=48), repeats=repeats)
     return [
         ("models: HED extractor build (once, cached)", build, None),
         (f"models: HED all {n} layers at 224x224, one pass [target <= 1.5 s] vs final outputs only",
@@ -87,8 +87,8 @@ def _hed_rows(repeats: int) -> list[tuple[str, float, float | None]]:
 
 
 def _autoencoder_rows(repeats: int) -> list[tuple[str, float, float | None]]:
-    from .images import load_sample
-    from .models import seeds
+    from vizcore.images import load_sample
+    from vizcore.models import seeds
 
     if not seeds.AUTOENCODER_WEIGHTS.exists():
         return []

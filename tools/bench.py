@@ -1,4 +1,4 @@
-"""How fast is the cheat sheet? ``python -m vizcore.bench``
+"""How fast is the cheat sheet? ``python -m tools.bench``
 
 Times, in one run:
 
@@ -6,11 +6,11 @@ Times, in one run:
   median of ``--repeats`` (default 5) runs after one warm-up run (the warm-up
   builds the layers and traces the graph, once per process);
 * the naive baseline (:func:`naive_sheet`): the same panels, each from a fresh
-  ``keras.Model`` and ``model.predict``, with the colour conversions and display
-  normalisation in NumPy (``vizcore.color``, ``vizcore.normalise``) -- what a
+  ``keras.Model`` and ``model.predict``, with the colour conversions
+  (``vizcore.to_space`` / ``from_space``) and the display stretch in NumPy -- what a
   notebook would do; median of ``--baseline-repeats`` (default 3);
 * single-panel calls at 512², what a page recomputes when one control changes;
-* the trained-model rows of :mod:`vizcore.bench_models`, when that module exists.
+* the trained-model rows of :mod:`tools.bench_models` (``--no-models`` skips them).
 
 It prints wall-clock medians, the speed-up (baseline / sheet), and process CPU
 time (both cores count), which helps when other programs share the machine.
@@ -19,6 +19,9 @@ baseline; 1024² <= 1.5 s; one panel <= 150 ms at 512².
 
 The baseline doubles as an independent check: :func:`naive_sheet` returns the
 panels' outputs and images, and the tests compare them with the sheet's.
+
+Lives outside ``vizcore`` (the library never imports it) and uses only vizcore's
+public API, so a refactor of the engine's internals cannot change what it measures.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["NaivePanel", "naive_sheet", "time_call", "run", "main"]
+__all__ = ["NaivePanel", "naive_sheet", "time_call", "run", "format_report", "main"]
 
 
 @dataclass(frozen=True)
@@ -64,15 +67,16 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     """Every cheat-sheet panel the straightforward way: one fresh ``keras.Model`` + ``predict`` each.
 
     Colour conversion with :func:`vizcore.to_space` / :func:`vizcore.from_space`
-    (NumPy), display with :func:`vizcore.normalise`; same panels, titles and
-    order as :func:`vizcore.cheat_sheet`. ``image``, ``other``: RGB float32
-    ``(H, W, 3)`` in [0, 1] of the same size.
+    (NumPy), the display stretch written out here in NumPy (:func:`_stretch`); same
+    panels, titles and order as :func:`vizcore.cheat_sheet`. ``image``, ``other``:
+    RGB float32 ``(H, W, 3)`` in [0, 1] of the same size. Returns one
+    :class:`NaivePanel` per sheet panel.
     """
     import keras
 
-    from . import color
-    from . import layers as L
-    from . import sheet as S
+    from vizcore import color
+    from vizcore import layers as L
+    from vizcore import sheet as S
 
     spaces = color.SPACES if spaces is None else tuple(spaces)
     h, w = image.shape[:2]
@@ -111,7 +115,7 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     def feature(title: str, activation: str, build: Callable) -> None:
         y = predict([x], build)
         mode = "clip" if activation in ("sigmoid", "hard_sigmoid", "sparse_sigmoid") else "minmax"
-        grey = L.normalise(y, mode=mode)[..., 0]
+        grey = _stretch(y[..., 0], clip=mode == "clip")
         panels.append(NaivePanel(title, y, np.repeat(grey[..., None], 3, axis=-1)))
 
     for act in S.DENSE_ACTIVATIONS:
@@ -135,11 +139,24 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     return panels
 
 
+def _stretch(plane: np.ndarray, *, clip: bool) -> np.ndarray:
+    """The sheet's display rule, in plain NumPy: ``(H, W)`` float -> float32 in [0, 1].
+
+    ``clip``: values clipped to [0, 1]; otherwise min-max stretched, and a flat map
+    shown as its value clipped to [0, 1].
+    """
+    plane = np.asarray(plane, dtype=np.float32)
+    lo, hi = float(plane.min()), float(plane.max())
+    if clip or hi <= lo:
+        return np.clip(plane, 0.0, 1.0)
+    return ((plane - lo) / (hi - lo)).astype(np.float32)
+
+
 # --------------------------------------------------------------------------- the run
 
 
 def _images(size: int) -> tuple[np.ndarray, np.ndarray]:
-    from .images import DEFAULT_OTHER_SAMPLE, DEFAULT_SAMPLE, load_sample, match_size
+    from vizcore.images import DEFAULT_OTHER_SAMPLE, DEFAULT_SAMPLE, load_sample, match_size
 
     a = match_size(load_sample(DEFAULT_SAMPLE, max_side=None).image, (size, size))
     b = match_size(load_sample(DEFAULT_OTHER_SAMPLE, max_side=None).image, (size, size))
@@ -147,7 +164,7 @@ def _images(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _single_calls(a: np.ndarray, b: np.ndarray) -> dict[str, Callable[[], object]]:
-    from . import layers as L
+    from vizcore import layers as L
 
     return {
         "merge Add · hsv": lambda: L.merge("Add", a, b, space="hsv"),
@@ -163,7 +180,7 @@ def _single_calls(a: np.ndarray, b: np.ndarray) -> dict[str, Callable[[], object
 
 
 def _first_calls(a: np.ndarray, b: np.ndarray) -> dict[str, Callable[[], object]]:
-    from . import layers as L
+    from vizcore import layers as L
 
     return {
         "merge Multiply · luminance": lambda: L.merge("Multiply", a, b, space="luminance"),
@@ -180,7 +197,7 @@ def run(*, sizes=(512, 1024), repeats: int = 5, baseline_sizes=(512, 1024), base
     stats), ``baseline`` (stats or None) and ``speedup`` (baseline median / sheet median
     or None). ``report["single"]``: (name, stats) at ``single_size``.
     """
-    from . import sheet as S
+    from vizcore import sheet as S
 
     report: dict = {"sheet": [], "single": [], "load_before": _load()}
     # The sheet first: the baseline leaves thousands of Keras objects behind, whose
@@ -233,7 +250,7 @@ def _ms(seconds: float) -> str:
 
 
 def format_report(report: dict) -> str:
-    """The report as the text ``python -m vizcore.bench`` prints."""
+    """The report as the text ``python -m tools.bench`` prints."""
     import tensorflow as tf
 
     lines = [
@@ -269,11 +286,11 @@ def format_report(report: dict) -> str:
 
 def _model_rows() -> list[str]:
     try:
-        from . import bench_models
+        from tools import bench_models
     except ImportError:
         return []
     rows = bench_models.run()
-    lines = ["", "Trained models (vizcore.bench_models)"]
+    lines = ["", "Trained models (tools.bench_models)"]
     width = max((len(r[0]) for r in rows), default=0)
     for name, seconds, baseline in rows:
         ratio = f"   baseline {_ms(baseline)}   ×{baseline / seconds:.1f}" if baseline else ""
@@ -282,19 +299,21 @@ def _model_rows() -> list[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vizcore.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[512, 1024], help="square image sides to time")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of the sheet (median reported)")
     parser.add_argument("--baseline-sizes", type=int, nargs="*", default=None,
                         help="sizes at which to run the naive baseline (default: all --sizes; none: skip)")
     parser.add_argument("--baseline-repeats", type=int, default=3, help="timed runs of the naive baseline")
+    parser.add_argument("--single-size", type=int, default=512,
+                        help="image side for the single-panel rows (0: skip them)")
     parser.add_argument("--no-models", action="store_true", help="skip the trained-model rows")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.baseline_repeats < 1:
         parser.error("repeats must be at least 1")
     baseline_sizes = args.sizes if args.baseline_sizes is None else args.baseline_sizes
     report = run(sizes=args.sizes, repeats=args.repeats, baseline_sizes=baseline_sizes,
-                 baseline_repeats=args.baseline_repeats, log=lambda m: print(m, file=sys.stderr, flush=True))
+                 baseline_repeats=args.baseline_repeats, single_size=args.single_size, log=lambda m: print(m, file=sys.stderr, flush=True))
     print(format_report(report))
     if not args.no_models:
         print("\n".join(_model_rows()))
