@@ -51,6 +51,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from .errors import ImageError
+from .fitting import match_size  # re-exported (in __all__): vizcore.match_size keeps working
 
 __all__ = [
     "LoadedImage",
@@ -582,48 +583,6 @@ def load_image(source, *, max_side: int | None = MAX_SIDE, name: str | None = No
     Raises ImageError as :func:`read_image` does.
     """
     return read_image(source, max_side=max_side, name=name).image
-
-
-def match_size(image, reference) -> np.ndarray:
-    """Bring ``image`` to the height and width of ``reference`` (for merging two images).
-
-    Method: scale ``image`` (bicubic, aspect ratio kept) just enough to cover
-    the reference size, then crop the centre. Nothing is stretched; edges of
-    the longer dimension are cut off.
-
-    ``image``: ``(h, w, C)`` float array in ``[0, 1]``.
-    ``reference``: an ``(H, W, ...)`` array or an ``(H, W)`` tuple.
-    Returns float32 ``(H, W, C)`` in ``[0, 1]`` (a copy even when sizes match).
-    Raises ImageError when ``image`` is not ``(h, w, C)`` or a size is empty.
-    """
-    arr = np.asarray(image)
-    if arr.ndim != 3 or arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ImageError(f"match_size: expected image of shape (H, W, C), got {arr.shape}")
-    if isinstance(reference, tuple) and len(reference) == 2 and all(isinstance(v, (int, np.integer)) for v in reference):
-        th, tw = int(reference[0]), int(reference[1])
-    else:
-        ref = np.asarray(reference)
-        if ref.ndim < 2:
-            raise ImageError(f"match_size: expected a reference of shape (H, W, ...), got {ref.shape}")
-        th, tw = int(ref.shape[0]), int(ref.shape[1])
-    if th < 1 or tw < 1:
-        raise ImageError(f"match_size: reference size must be at least 1×1, got {th}×{tw}")
-    arr = arr.astype(np.float32, copy=False)
-    h, w = arr.shape[:2]
-    if (h, w) == (th, tw):
-        return arr.copy()
-    scale = max(th / h, tw / w)
-    # The centre (tw / scale) x (th / scale) region of the source, resampled straight to
-    # (tw, th): the same as scaling the whole image by `scale` and cropping the centre,
-    # without computing the part that would be cut off.
-    bw, bh = tw / scale, th / scale
-    left, top = (w - bw) / 2, (h - bh) / 2
-    box = (left, top, left + bw, top + bh)
-    out = np.empty((th, tw, arr.shape[2]), np.float32)
-    for c in range(arr.shape[2]):
-        plane = Image.fromarray(np.ascontiguousarray(arr[..., c]))
-        out[..., c] = np.asarray(plane.resize((tw, th), Image.Resampling.BICUBIC, box=box), dtype=np.float32)
-    return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
 def sample_names() -> list[str]:
