@@ -8,30 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import streamlit_patches
 from vizcore import ImageError, ModelError
 
 ROOT = Path(__file__).resolve().parent
 
-
-def _keep_keras_state_between_runs() -> None:
-    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
-
-    Streamlit (1.67, ``script_runner._clean_problem_modules``) does that whenever keras is
-    imported. It runs a full garbage collection (~0.5 s with TensorFlow loaded) and clears
-    TensorFlow's kernel cache after *every* rerun, which blocks the next control change and
-    makes the next computation recompile kernels. Layer Lab keeps its built layers and
-    models in caches on purpose, so there is nothing for it to clean. Guarded: if a future
-    Streamlit moves this internal function, nothing happens.
-    """
-    try:
-        from streamlit.runtime.scriptrunner import script_runner
-    except ImportError:  # pragma: no cover - other Streamlit layout
-        return
-    if hasattr(script_runner, "_clean_problem_modules"):
-        script_runner._clean_problem_modules = lambda: None
-
-
-_keep_keras_state_between_runs()
+# Streamlit behaviour Layer Lab changes (guarded; reasons beside each patch in ui/streamlit_patches.py).
+streamlit_patches.apply()
 
 st.set_page_config(page_title="Layer Lab", page_icon=":material/layers:", layout="wide",
                    initial_sidebar_state="expanded")
