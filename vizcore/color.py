@@ -45,7 +45,7 @@ _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float64)
 # JFIF / BT.601 full-range RGB -> YCbCr, all in [0, 1]; Cb and Cr offset by 0.5.
 _RGB_TO_YCBCR = np.array(
     [
-        [0.299, 0.587, 0.114],
+        _LUMA,
         [-0.168736, -0.331264, 0.5],
         [0.5, -0.418688, -0.081312],
     ],
@@ -56,12 +56,29 @@ _RGB_TO_YCBCR = np.array(
 _YCBCR_TO_RGB = np.linalg.inv(_RGB_TO_YCBCR)
 _YCBCR_OFFSET = np.array([0.0, 0.5, 0.5], dtype=np.float64)
 
-_FWD32 = _RGB_TO_YCBCR.T.astype(np.float32)
-_INV32 = _YCBCR_TO_RGB.T.astype(np.float32)
-# (x - offset) @ INV == x @ INV - offset @ INV: fold the offset into one bias.
-_INV_BIAS32 = (-_YCBCR_OFFSET @ _YCBCR_TO_RGB.T).astype(np.float32)
-_OFFSET32 = _YCBCR_OFFSET.astype(np.float32)
-_LUMA32 = _LUMA.astype(np.float32)
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    out = np.ascontiguousarray(array, dtype=np.float32)
+    out.setflags(write=False)
+    return out
+
+
+# Public float32 constants, read-only: the one place for these numbers. vizcore.layers builds
+# its TensorFlow twins of to_space / from_space from them (as 1x1 convolutions).
+
+#: ITU-R BT.601 luma weights ``(0.299, 0.587, 0.114)``, float32 ``(3,)``:
+#: ``luma = rgb @ LUMA_WEIGHTS`` for RGB in [0, 1].
+LUMA_WEIGHTS: np.ndarray = _frozen(_LUMA)
+#: RGB -> YCbCr (JFIF / BT.601 full range), float32 ``(3, 3)`` for right-multiplication:
+#: ``ycbcr = rgb @ YCBCR_FROM_RGB + YCBCR_OFFSET``; its first column is :data:`LUMA_WEIGHTS`.
+YCBCR_FROM_RGB: np.ndarray = _frozen(_RGB_TO_YCBCR.T)
+#: ``(0, 0.5, 0.5)`` float32 ``(3,)``: Cb and Cr are centred on 0.5 ("no colour").
+YCBCR_OFFSET: np.ndarray = _frozen(_YCBCR_OFFSET)
+#: YCbCr -> RGB, the exact inverse of :data:`YCBCR_FROM_RGB`, float32 ``(3, 3)``:
+#: ``rgb = ycbcr @ RGB_FROM_YCBCR + RGB_FROM_YCBCR_BIAS`` (the offset folded into one bias).
+RGB_FROM_YCBCR: np.ndarray = _frozen(_YCBCR_TO_RGB.T)
+#: ``-YCBCR_OFFSET @ RGB_FROM_YCBCR`` float32 ``(3,)``: see :data:`RGB_FROM_YCBCR`.
+RGB_FROM_YCBCR_BIAS: np.ndarray = _frozen(-_YCBCR_OFFSET @ _YCBCR_TO_RGB.T)
 
 
 def _check_space(space: str) -> str:
@@ -180,10 +197,10 @@ def to_space(image, space: str) -> np.ndarray:
     if space == "rgb":
         out = np.clip(rgb, 0.0, 1.0)
     elif space == "luminance":
-        out = (rgb @ _LUMA32)[..., None]
+        out = (rgb @ LUMA_WEIGHTS)[..., None]
     elif space == "ycbcr":
-        out = rgb @ _FWD32
-        _add_per_channel(out, _OFFSET32)
+        out = rgb @ YCBCR_FROM_RGB
+        _add_per_channel(out, YCBCR_OFFSET)
     else:  # hsv
         out = _rgb_to_hsv(np.clip(rgb, 0.0, 1.0))
     out = out.astype(np.float32, copy=False)
@@ -211,8 +228,8 @@ def from_space(array, space: str) -> np.ndarray:
     elif space == "luminance":
         out = np.repeat(arr, 3, axis=-1)
     elif space == "ycbcr":
-        out = arr @ _INV32
-        _add_per_channel(out, _INV_BIAS32)
+        out = arr @ RGB_FROM_YCBCR
+        _add_per_channel(out, RGB_FROM_YCBCR_BIAS)
     else:  # hsv
         out = _hsv_to_rgb(arr)  # clipped below, which also covers s or v outside [0, 1]
     out = out.astype(np.float32, copy=False)

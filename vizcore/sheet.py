@@ -20,7 +20,8 @@ Conv2DTranspose        k2 s2, k2 s4, k4 s2, k8 s2 × relu, sigmoid, tanh
 
 Speed: the whole sheet is one traced TensorFlow graph (cached; ``None``
 spatial sizes, so a new image size does not retrace; no AutoGraph) that reuses
-the built layers of :mod:`vizcore.layers` and runs them on the real data:
+the built layers of :mod:`vizcore.layers` (its public engine, colour and display pieces)
+and runs them on the real data:
 
 * each image is converted to each colour space once, and that tensor feeds all
   seven merges and both poolings of the space. (Stacking the spaces or the two
@@ -47,11 +48,21 @@ from dataclasses import dataclass, fields
 import numpy as np
 import tensorflow as tf
 
-from . import layers as L
-from .color import SPACES
 from . import render
+from .color import SPACES
 from .errors import ImageError
 from .images import match_size
+from .layers import engine
+from .layers.checks import channels, check_image, check_int, check_seed
+from .layers.conv import conv_text, stack_text
+from .layers.dense_layers import dense_text
+from .layers.display import feature_result, resolve_display, tf_extremes, tf_show
+from .layers.merging import merge_layer, merge_result, tf_clip_merge, tf_concat_shown
+from .layers.pooling import pool_result, tf_upsample_blocks
+from .layers.result import LayerResult
+from .layers.tables import MAX_OUTPUT_ELEMENTS, MERGE_KINDS
+from .layers.tfcolor import tf_from_space, tf_to_space
+from .layers.transpose import transpose_text
 
 __all__ = [
     "Panel",
@@ -81,11 +92,11 @@ TRANSPOSE_CONFIGS: tuple[tuple[int, int], ...] = ((2, 2), (2, 4), (4, 2), (8, 2)
 TRANSPOSE_ACTIVATIONS: tuple[str, ...] = ("relu", "sigmoid", "tanh")
 _POOLS = (("max", "MaxPooling2D"), ("average", "AveragePooling2D"))
 _POOL_SIZE = 2
-_ELEMENTWISE_MERGES = tuple(k for k in L.MERGE_KINDS if k != "Concatenate")
+_ELEMENTWISE_MERGES = tuple(k for k in MERGE_KINDS if k != "Concatenate")
 
 
 @dataclass(frozen=True, eq=False)
-class Panel(L.LayerResult):
+class Panel(LayerResult):
     """One panel of the sheet: a LayerResult plus the ``group`` it belongs to (see :data:`GROUPS`).
 
     ``settings`` names the single-panel function (``settings["function"]``)
@@ -95,7 +106,7 @@ class Panel(L.LayerResult):
     group: str = ""
 
 
-def _panel(result: L.LayerResult, group: str) -> Panel:
+def _panel(result: LayerResult, group: str) -> Panel:
     return Panel(**{f.name: getattr(result, f.name) for f in fields(result)}, group=group)
 
 
@@ -104,31 +115,31 @@ def _panel(result: L.LayerResult, group: str) -> Panel:
 
 def _program(spaces: tuple[str, ...]):
     """Build (once per ``spaces``) the traced sheet graph and the seeded layers it reads."""
-    merge_layers = {k: L._merge_layer(k) for k in L.MERGE_KINDS}
+    merge_layers = {k: merge_layer(k) for k in MERGE_KINDS}
     pool_layers = {
-        kind: L._stateless(cls, pool_size=_POOL_SIZE, strides=_POOL_SIZE, padding="same") for kind, cls in _POOLS
+        kind: engine.stateless(cls, pool_size=_POOL_SIZE, strides=_POOL_SIZE, padding="same") for kind, cls in _POOLS
     }
     rgb_in = (None, None, None, 3)
-    dense = L._slot("Dense", rgb_in, units=1)
+    dense = engine.slot("Dense", rgb_in, units=1)
     conv = {
-        k: L._slot("Conv2D", rgb_in, filters=1, kernel_size=(k, k), strides=1, padding="same", use_bias=True)
+        k: engine.slot("Conv2D", rgb_in, filters=1, kernel_size=(k, k), strides=1, padding="same", use_bias=True)
         for k in (3, 7)
     }
-    conv_second = L._slot("Conv2D", (None, None, None, 1), filters=1, kernel_size=(3, 3), strides=1,
+    conv_second = engine.slot("Conv2D", (None, None, None, 1), filters=1, kernel_size=(3, 3), strides=1,
                           padding="same", use_bias=True)
     transposes = {
-        (k, s): L._slot("Conv2DTranspose", rgb_in, filters=1, kernel_size=(k, k), strides=(s, s), padding="same")
+        (k, s): engine.slot("Conv2DTranspose", rgb_in, filters=1, kernel_size=(k, k), strides=(s, s), padding="same")
         for k, s in TRANSPOSE_CONFIGS
     }
     names = {*DENSE_ACTIVATIONS, *CONV3_ACTIVATIONS, *CONV7_ACTIVATIONS, *STACK_ACTIVATIONS, *TRANSPOSE_ACTIVATIONS}
-    acts = {n: L._stateless("Activation", activation=n) for n in names}
+    acts = {n: engine.stateless("Activation", activation=n) for n in names}
 
     def activated(z, activations):
-        extremes = L._tf_extremes(z)  # shared by the activations that can use them
+        extremes = tf_extremes(z)  # shared by the activations that can use them
         out = {}
         for n in activations:
             y = acts[n](z)
-            out[n] = (y, *L._tf_show(z, y, n, L._resolve_display("auto", n), extremes))
+            out[n] = (y, *tf_show(z, y, n, resolve_display("auto", n), extremes))
         return out
 
     def body(a, b):
@@ -137,26 +148,26 @@ def _program(spaces: tuple[str, ...]):
         out: dict = {}
         concat_colour = None
         for space in spaces:
-            sa, sb = L._tf_to_space(xa, space), L._tf_to_space(xb, space)
+            sa, sb = tf_to_space(xa, space), tf_to_space(xb, space)
             # Merges: the result clipped in the space, then back to RGB.
             for kind in _ELEMENTWISE_MERGES:
                 y = merge_layers[kind]([sa, sb])
-                out[f"{kind}_{space}"] = (y[0], L._tf_from_space(L._tf_clip_merge(y, kind), space)[0])
+                out[f"{kind}_{space}"] = (y[0], tf_from_space(tf_clip_merge(y, kind), space)[0])
             y = merge_layers["Concatenate"]([sa, sb])
             if space == "luminance" or concat_colour is None:
-                shown = L._tf_concat_shown(a, b, sa, sb, space)
+                shown = tf_concat_shown(a, b, sa, sb, space)
                 if space != "luminance":
                     concat_colour = shown  # the same picture for every colour space
             out[f"Concatenate_{space}"] = (y[0], shown if space == "luminance" else concat_colour)
             # Pooling: convert the small result, then repeat each value over its block.
             for kind, _ in _POOLS:
                 y = pool_layers[kind](sa)
-                small = L._tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)
-                shown = L._tf_upsample_blocks(small, height, width, _POOL_SIZE, _POOL_SIZE, "same")
+                small = tf_from_space(tf.clip_by_value(y, 0.0, 1.0), space)
+                shown = tf_upsample_blocks(small, height, width, _POOL_SIZE, _POOL_SIZE, "same")
                 out[f"pool_{kind}_{space}"] = (y[0], shown[0])
 
         # Feature maps on RGB: one layer per configuration, every activation applied to its output.
-        x = L._tf_to_space(xa, SHEET_SPACE)
+        x = tf_to_space(xa, SHEET_SPACE)
         out["dense"] = activated(dense.layer(x), DENSE_ACTIVATIONS)
         out["conv3"] = activated(conv[3].layer(x), CONV3_ACTIVATIONS)
         out["conv7"] = activated(conv[7].layer(x), CONV7_ACTIVATIONS)
@@ -169,7 +180,7 @@ def _program(spaces: tuple[str, ...]):
         return out
 
     seeded = [(dense, 0), (conv[3], 0), (conv[7], 0), (conv_second, 1), *((t, 0) for t in transposes.values())]
-    return L._traced(("sheet", spaces), body, 2), seeded
+    return engine.traced(("sheet", spaces), body, 2), seeded
 
 
 # --------------------------------------------------------------------------- public API
@@ -199,19 +210,19 @@ def cheat_sheet(image, other, *, spaces=SPACES, seed: int = 0) -> list[Panel]:
     Raises ImageError for bad images, ValueError for bad spaces or seed.
     """
     spaces = _check_spaces(spaces)
-    seed = L._check_seed(seed)
-    image = L._check_image(image, "image")
-    other = L._check_image(other, "second image")
+    seed = check_seed(seed)
+    image = check_image(image, "image")
+    other = check_image(other, "second image")
     if other.shape != image.shape:
         other = match_size(other, image)
     h, w = image.shape[:2]
-    if h * w * 16 > L.MAX_OUTPUT_ELEMENTS:
+    if h * w * 16 > MAX_OUTPUT_ELEMENTS:
         raise ImageError(
             f"the cheat sheet's stride-4 Conv2DTranspose would be too large for a {h}×{w} image; "
             "use an image of at most about 2 megapixels"
         )
-    fn, seeded = L._cached(("sheet_program", spaces), lambda: _program(spaces))
-    with L._LOCK:
+    fn, seeded = engine.cached(("sheet_program", spaces), lambda: _program(spaces))
+    with engine.LOCK:
         for slot, offset in seeded:
             slot.set_seed(seed + offset)
         out = fn(tf.constant(image), tf.constant(other))
@@ -221,39 +232,39 @@ def cheat_sheet(image, other, *, spaces=SPACES, seed: int = 0) -> list[Panel]:
 
 def _assemble(out: dict, spaces, seed: int, h: int, w: int) -> list[Panel]:
     panels: list[Panel] = []
-    for kind in L.MERGE_KINDS:
+    for kind in MERGE_KINDS:
         for space in spaces:
             output, shown = out[f"{kind}_{space}"]
-            panels.append(_panel(L._merge_result(kind, space, output, shown), "Merging"))
+            panels.append(_panel(merge_result(kind, space, output, shown), "Merging"))
     for kind, _ in _POOLS:
         for space in spaces:
             output, shown = out[f"pool_{kind}_{space}"]
-            result = L._pool_result(kind, space, _POOL_SIZE, _POOL_SIZE, "same", output, shown)
+            result = pool_result(kind, space, _POOL_SIZE, _POOL_SIZE, "same", output, shown)
             panels.append(_panel(result, "Pooling"))
 
-    c = L._channels(SHEET_SPACE)
+    c = channels(SHEET_SPACE)
 
     def features(group, key, activations, text):
         for n in activations:
             y, shown, lo, hi = out[key][n]
-            mode = L._resolve_display("auto", n)
-            panels.append(_panel(L._feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text(n)), group))
+            mode = resolve_display("auto", n)
+            panels.append(_panel(feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text(n)), group))
 
-    features("Dense", "dense", DENSE_ACTIVATIONS, lambda n: L._dense_text(
+    features("Dense", "dense", DENSE_ACTIVATIONS, lambda n: dense_text(
         h=h, w=w, c=c, units=1, activation=n, seed=seed, space=SHEET_SPACE, display="auto"))
     for k, group, activations in ((3, "Conv2D 3×3", CONV3_ACTIVATIONS), (7, "Conv2D 7×7", CONV7_ACTIVATIONS)):
-        features(group, f"conv{k}", activations, lambda n, k=k: L._conv_text(
+        features(group, f"conv{k}", activations, lambda n, k=k: conv_text(
             h=h, w=w, c=c, out_shape=(h, w, 1), filters=1, ksize=(k, k), strides=1, padding="same",
             activation=n, seed=seed, hand=None, space=SHEET_SPACE, display="auto"))
     for first in STACK_ACTIVATIONS:
-        def stack_text(n, first=first):
+        def two_layer_text(n, first=first):
             specs = [dict(filters=1, kernel_size=3, strides=1, activation=first),
                      dict(filters=1, kernel_size=3, strides=1, activation=n)]
-            return L._stack_text(specs=specs, shapes=[(h, w, 1), (h, w, 1)], params=(9 * c + 1) + (9 + 1), seed=seed,
-                                 padding="same", space=SHEET_SPACE, display="auto")
-        features("Two Conv2D layers", f"stack_{first}", STACK_ACTIVATIONS, stack_text)
+            return stack_text(specs=specs, shapes=[(h, w, 1), (h, w, 1)], params=(9 * c + 1) + (9 + 1), seed=seed,
+                              padding="same", space=SHEET_SPACE, display="auto")
+        features("Two Conv2D layers", f"stack_{first}", STACK_ACTIVATIONS, two_layer_text)
     for k, s in TRANSPOSE_CONFIGS:
-        features("Conv2DTranspose", f"transpose_{k}_{s}", TRANSPOSE_ACTIVATIONS, lambda n, k=k, s=s: L._transpose_text(
+        features("Conv2DTranspose", f"transpose_{k}_{s}", TRANSPOSE_ACTIVATIONS, lambda n, k=k, s=s: transpose_text(
             h=h, w=w, c=c, out_shape=(h * s, w * s, 1), k=k, s=s, filters=1, padding="same", activation=n,
             seed=seed, space=SHEET_SPACE, display="auto"))
     return panels
@@ -281,8 +292,8 @@ def render_sheet_png(panels, *, columns: int = 8, cell_inches: float = 2.0, dpi:
     panels = list(panels)
     if not panels:
         raise ValueError("no panels to draw")
-    columns = L._check_int(columns, "columns", 1, 20)
-    dpi = L._check_int(dpi, "dpi", 20, 400)
+    columns = check_int(columns, "columns", 1, 20)
+    dpi = check_int(dpi, "dpi", 20, 400)
     if not 0.5 <= cell_inches <= 6:
         raise ValueError(f"cell_inches must be from 0.5 to 6, got {cell_inches!r}")
     # Lay out rows: (group heading or None, panels in the row).
