@@ -121,14 +121,18 @@ def colormap(name: str):
 def apply_colormap(values: np.ndarray, cmap: str) -> np.ndarray:
     """values in [0, 1] (NaN = background, white), any shape S -> S + (3,) RGB float32.
 
-    Uses a 1024-entry lookup table (as fast as indexing; differences from the exact colormap
-    are below 1/1000).
+    The colormap's own table indexed as matplotlib does (entry ``floor(v * N)``, 1 -> the last;
+    values outside [0, 1] clipped), so colours equal ``matplotlib.colormaps[cmap](values)``
+    (as float32) at the speed of one lookup. Raises ValueError for an unknown cmap.
     """
-    lut = colormap(cmap)(np.linspace(0.0, 1.0, 1024))[:, :3].astype(np.float32)
+    cm = colormap(cmap)
+    n = int(cm.N)
+    lut = cm(np.arange(n))[:, :3].astype(np.float32)
     nan = np.isnan(values)
     has_nan = bool(nan.any())
     clean = np.where(nan, 0.0, values) if has_nan else values
-    idx = (np.clip(clean, 0.0, 1.0) * 1023 + 0.5).astype(np.intp)
+    idx = (np.clip(clean, 0.0, 1.0) * n).astype(np.intp)
+    np.minimum(idx, n - 1, out=idx)
     rgb = np.empty(values.shape + (3,), dtype=np.float32)
     for c in range(3):  # per-channel 1-D lookups are ~8x faster than one (N, 3) fancy index
         rgb[..., c] = np.ascontiguousarray(lut[:, c])[idx]
