@@ -90,7 +90,7 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     for kind in L.MERGE_KINDS:
         for space in spaces:
             xa, xb = color.to_space(image, space), color.to_space(other, space)
-            y = predict([xa, xb], lambda p, q: getattr(keras.layers, kind)()([p, q]))
+            y = predict([xa, xb], lambda p, q, kind=kind: getattr(keras.layers, kind)()([p, q]))
             c = xa.shape[-1]
             if kind == "Concatenate":
                 shown = np.concatenate([color.from_space(np.clip(y[..., :c], 0, 1), space),
@@ -98,10 +98,10 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
             else:
                 shown = color.from_space(np.clip(y, 0, 1), space)
             panels.append(NaivePanel(f"{kind} · {space}", y, shown))
-    for kind, cls in (("max", "MaxPooling2D"), ("average", "AveragePooling2D")):
+    for cls in ("MaxPooling2D", "AveragePooling2D"):
         for space in spaces:
             x = color.to_space(image, space)
-            y = predict([x], lambda p: getattr(keras.layers, cls)(2, padding="same")(p))
+            y = predict([x], lambda p, cls=cls: getattr(keras.layers, cls)(2, padding="same")(p))
             # Each pooled pixel over its 2×2 block (SAME padding adds at most one row/column at the end).
             small = color.from_space(np.clip(y, 0, 1), space)
             shown = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)[:h, :w]
@@ -134,8 +134,9 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
             feature(f"Conv2D·{first} → Conv2D·{second}", second, stack)
     for k, s in S.TRANSPOSE_CONFIGS:
         for act in S.TRANSPOSE_ACTIVATIONS:
-            feature(f"Conv2DTranspose k{k} s{s} · {act}", act, lambda p, k=k, s=s, act=act: keras.layers.Conv2DTranspose(
-                1, k, strides=s, padding="same", activation=act, kernel_initializer=init(seed))(p))
+            feature(f"Conv2DTranspose k{k} s{s} · {act}", act,
+                    lambda p, k=k, s=s, act=act: keras.layers.Conv2DTranspose(
+                        1, k, strides=s, padding="same", activation=act, kernel_initializer=init(seed))(p))
     return panels
 
 
@@ -208,7 +209,7 @@ def run(*, sizes=(512, 1024), repeats: int = 5, baseline_sizes=(512, 1024), base
         count = len(S.cheat_sheet(a, b))  # warm-up: builds layers, traces and optimises the graph
         gc.collect()
         report["sheet"].append({"size": size, "panels": count, "baseline": None, "speedup": None,
-                                "sheet": time_call(lambda: S.cheat_sheet(a, b), repeats=repeats, warmup=0)})
+                                "sheet": time_call(lambda a=a, b=b: S.cheat_sheet(a, b), repeats=repeats, warmup=0)})
     if single_size:
         a, b = _images(single_size)
         log(f"single panels {single_size}²…")
@@ -224,7 +225,7 @@ def run(*, sizes=(512, 1024), repeats: int = 5, baseline_sizes=(512, 1024), base
         if row["size"] in baseline_sizes:
             a, b = _images(row["size"])
             log(f"naive baseline {row['size']}²…")
-            row["baseline"] = time_call(lambda: naive_sheet(a, b), repeats=baseline_repeats, warmup=0)
+            row["baseline"] = time_call(lambda a=a, b=b: naive_sheet(a, b), repeats=baseline_repeats, warmup=0)
             row["speedup"] = row["baseline"]["median"] / row["sheet"]["median"]
     report["single_size"] = single_size
     report["load_after"] = _load()
@@ -270,7 +271,7 @@ def format_report(report: dict) -> str:
             f"{row['size']:>5}² {row['panels']:>6}  {_ms(s['median']):>13} {_ms(s['min']):>11} "
             f"{_ms(s['cpu_median']):>11}   {base}   {speed}"
         )
-    lines.append(f"  sheet runs (s): " + "; ".join(
+    lines.append("  sheet runs (s): " + "; ".join(
         f"{row['size']}²: " + ", ".join(f"{t:.3f}" for t in row["sheet"]["runs"]) for row in report["sheet"]))
     if report["single"]:
         lines += ["", f"Single panels at {report['single_size']}² (what one changed control recomputes; "
@@ -313,7 +314,8 @@ def main(argv=None) -> int:
         parser.error("repeats must be at least 1")
     baseline_sizes = args.sizes if args.baseline_sizes is None else args.baseline_sizes
     report = run(sizes=args.sizes, repeats=args.repeats, baseline_sizes=baseline_sizes,
-                 baseline_repeats=args.baseline_repeats, single_size=args.single_size, log=lambda m: print(m, file=sys.stderr, flush=True))
+                 baseline_repeats=args.baseline_repeats, single_size=args.single_size,
+                 log=lambda m: print(m, file=sys.stderr, flush=True))
     print(format_report(report))
     if not args.no_models:
         print("\n".join(_model_rows()))

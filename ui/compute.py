@@ -23,7 +23,7 @@ import streamlit as st
 
 from vizcore import color
 
-from .panels import PanelView, make_view, to_display, view_of
+from .panels import PanelView, to_display, view_of
 
 #: Seed of the untrained layers on the interactive pages: GlorotUniform(2) gives positive weights
 #: for Dense(1) on luminance and on RGB and a positive-sum 3×3 Conv2D filter, so relu panels are not

@@ -23,7 +23,6 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
 """
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,9 +30,8 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
-from vizcore.render import EXACT_DISPLAY_PIXELS, MAX_DISPLAY_SIDE, to_display, to_png, to_uint8
+from vizcore.render import to_display, to_png, to_uint8
 
 __all__ = [
     "PanelView", "to_uint8", "to_png", "to_display", "make_view", "view_of", "show_panel",
@@ -255,7 +253,8 @@ def page_header(title: str, intro: str, choice: Any | None = None, *, show_other
 def source_label(choice: Any) -> str:
     """"sample, 512×384 px" / "your upload, 512×384 px" for a Choice."""
     h, w = np.shape(choice.image)[:2]
-    where = {"sample": "sample", "upload": "your upload", "camera": "from your camera"}.get(choice.source, choice.source)
+    places = {"sample": "sample", "upload": "your upload", "camera": "from your camera"}
+    where = places.get(choice.source, choice.source)
     return f"{where}, {w}×{h} px"
 
 

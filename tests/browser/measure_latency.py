@@ -58,8 +58,8 @@ def compute_table(repeats: int) -> list[tuple[str, str, float]]:
         ("Pooling", "pool size / strides (8 panels)", lambda: [c.pool(key, k, s, 4, 4, "same", a)
                                                               for k in ("max", "average") for s in spaces], [c.pool]),
         ("Dense", "add an activation (1 panel)", lambda: c.dense(key, "elu", 2, 1, "luminance", a), [c.dense]),
-        ("Dense", "fully connected size (1 panel)", lambda: c.dense_fully_connected(key, "linear", 2, 32, "luminance", a),
-         [c.dense_fully_connected]),
+        ("Dense", "fully connected size (1 panel)",
+         lambda: c.dense_fully_connected(key, "linear", 2, 32, "luminance", a), [c.dense_fully_connected]),
         ("Conv2D", "kernel size / filters=4 (panel + 4 maps)",
          lambda: c.conv2d(key, space="rgb", activation="relu", seed=2, filters=4, kernel_size=5, _image=a), [c.conv2d]),
         ("Conv2D", "kernel editor cell edit",
