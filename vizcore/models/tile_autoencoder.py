@@ -38,7 +38,7 @@ from zero padding. :func:`apply_tiled` therefore runs overlapping tiles ``2 * ma
 apart less than a tile and keeps only each output's centre, as the seed did to remove the seams.
 
 The shipped weights (``weights/tile_autoencoder.weights.h5``) were trained by
-``python -m vizcore.models.tile_train`` on the seeds' *edges* task, see :func:`edge_target`.
+``python -m tools.train autoencoder`` on the seeds' *edges* task, see :func:`edge_target`.
 """
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def load_tile_autoencoder():
     """The trained tile autoencoder (edges task). Raises ModelError if its weights are missing."""
     if not TILE_AUTOENCODER_WEIGHTS.exists():
         raise ModelError(f"tile autoencoder weights not found at {TILE_AUTOENCODER_WEIGHTS}; "
-                         "run `python -m vizcore.models.tile_train`")
+                         "run `python -m tools.train autoencoder`")
     model = tile_autoencoder()
     model.load_weights(TILE_AUTOENCODER_WEIGHTS)
     return model
@@ -205,4 +205,4 @@ def tile_autoencoder_record() -> dict:
         return json.loads(TILE_AUTOENCODER_RECORD.read_text())
     except FileNotFoundError as err:
         raise ModelError(f"training record not found at {TILE_AUTOENCODER_RECORD}; "
-                         "run `python -m vizcore.models.tile_train`") from err
+                         "run `python -m tools.train autoencoder`") from err

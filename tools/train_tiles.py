@@ -1,7 +1,7 @@
 """Train seed 001's tile autoencoder on the edges task, deterministically, and score it.
 
-    python -m vizcore.models.tile_train            # ~2-3 min on 2 cores
-    python -m vizcore.models.tile_train --epochs 2 # a quick look
+    python -m tools.train autoencoder        # ~2-3 min on 2 cores (calls this module)
+    python -m tools.train_tiles --epochs 2   # a quick look
 
 Writes ``weights/tile_autoencoder.weights.h5`` (weights only, no optimizer state) and
 ``weights/tile_autoencoder.json`` (data, settings, held-out scores against trivial baselines).
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from . import tile_autoencoder as tae
+from vizcore.models import tile_autoencoder as tae
 
 __all__ = ["TRAIN_IMAGES", "HELD_OUT", "training_tiles", "held_out_scores", "train_tile_autoencoder", "main"]
 
@@ -36,7 +36,7 @@ def training_tiles(names, *, max_side: int, stride: int) -> tuple[np.ndarray, np
     cutting, so edges at a tile's border are the picture's true edges.
     Returns x (N, 32, 32, 3) and y (N, 32, 32, 3), float32 in [0, 1].
     """
-    from ..images import load_sample
+    from vizcore.images import load_sample
 
     xs, ys = [], []
     t = tae.TILE
@@ -59,7 +59,7 @@ def held_out_scores(model, *, mean_target: float, max_side: int = 256) -> dict:
     and "flat" (``mean_target``, the training targets' mean, everywhere: what a network that
     learned nothing converges to). Returns a dict of floats.
     """
-    from ..images import load_sample
+    from vizcore.images import load_sample
 
     m, t = tae.MARGIN, tae.TILE
     x, y = training_tiles([HELD_OUT], max_side=max_side, stride=16)
@@ -133,9 +133,9 @@ def train_tile_autoencoder(*, epochs: int = 8, seed: int = 0, verbose: int = 2, 
 
 
 def main(argv=None) -> int:
-    """Command line: ``python -m vizcore.models.tile_train [--epochs N] [--seed S]``."""
+    """Command line: ``python -m tools.train_tiles [--epochs N] [--seed S]``."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    parser = argparse.ArgumentParser(prog="python -m vizcore.models.tile_train",
+    parser = argparse.ArgumentParser(prog="python -m tools.train_tiles",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
