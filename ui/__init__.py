@@ -6,6 +6,9 @@
                 ``page_header``: how a panel looks (image, caption, explanation, code, PNG).
 ``ui.state``    ``bind`` / ``put`` / ``url_param``: settings remembered for the session and
                 shared in the URL.
-``ui.compute``  cached calls into vizcore (``st.cache_data`` keyed by image key + settings)
-                returning display-ready ``PanelView`` objects.
+``ui.compute``  cached calls into vizcore (``st.cache_resource`` keyed by image key + settings)
+                returning display-ready, read-only ``PanelView`` objects.
+``ui.streamlit_patches``  the two guarded changes to Streamlit internals, with their reasons.
+
+Caching policy (which decorator, bounds, ttl): docs/architecture.md, "Caching in ui/".
 """

@@ -10,6 +10,8 @@ texts). They are kept with ``st.cache_resource``, not ``st.cache_data``: they ar
 display objects, and ``st.cache_data`` would unpickle a fresh copy of every panel's pixels
 on every rerun (about 1 s for the 66-panel cheat sheet, whose transposed-conv panels are
 2048×2048) — the opposite of "changing one control recomputes only what changed".
+Each function's ``max_entries`` and ``ttl`` follow the caching policy in
+``docs/architecture.md`` (which also lists the memory each bound implies).
 
 vizcore.layers / vizcore.sheet (TensorFlow) are imported inside the functions, so a page
 that only shows images (Home) never pays TensorFlow's import time.
@@ -30,11 +32,16 @@ from .panels import PanelView, to_display, view_of
 #: black on first view (seed 0's are negative). The cheat sheet keeps the seed sheet's 0.
 DEFAULT_SEED = 2
 
-__all__ = ["DEFAULT_SEED", "channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d", "conv2d_stack",
-           "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png", "start_warm_up"]
+#: How long a panel computed for one image stays cached after it was stored (see the caching
+#: policy in docs/architecture.md): long enough for a lesson, short enough that a server's
+#: memory returns once its users have moved on.
+IMAGE_TTL = "1h"
+
+__all__ = ["DEFAULT_SEED", "IMAGE_TTL", "channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d",
+           "conv2d_stack", "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png", "start_warm_up"]
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=IMAGE_TTL, show_spinner=False)
 def channels(key: str, _image: np.ndarray) -> list[tuple[str, list[tuple[str, bytes, str]]]]:
     """Every colour space's channels as grey images: [(space, [(channel, bytes, format)])]."""
     return [(space, [(name, *to_display(plane)) for name, plane in color.split_channels(_image, space)])
@@ -52,13 +59,13 @@ def _to_kernel(kernel: tuple[tuple[float, ...], ...] | None) -> np.ndarray | Non
     return None if kernel is None else np.asarray(kernel, dtype=np.float32)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def merge(key: str, other_key: str, kind: str, space: str, _a: np.ndarray, _b: np.ndarray) -> PanelView:
     """``vizcore.merge(kind, a, b, space=space)`` as a panel."""
     return view_of(_layers().merge(kind, _a, _b, space=space))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def pool(key: str, kind: str, space: str, size: int | None, strides: int | None, padding: str,
          _image: np.ndarray) -> PanelView:
     """``vizcore.pool`` (max / average / global_average / depthwise_max) as a panel."""
@@ -73,14 +80,14 @@ def pool(key: str, kind: str, space: str, size: int | None, strides: int | None,
     return view
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def dense(key: str, activation: str, seed: int, units: int, space: str, _image: np.ndarray) -> PanelView:
     """Per-pixel ``vizcore.dense`` as a panel (all ``units`` maps kept)."""
     return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space),
                    max_maps=64, map_names=[f"unit {i + 1}" for i in range(units)])
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def dense_fully_connected(key: str, activation: str, seed: int, size: int, space: str,
                           _image: np.ndarray) -> PanelView:
     """``vizcore.dense_fully_connected`` (Flatten → Dense → Reshape) as a panel."""
@@ -88,7 +95,7 @@ def dense_fully_connected(key: str, activation: str, seed: int, size: int, space
                                                    space=space))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int = 1,
            kernel_size: int | None = None, strides: int = 1, padding: str = "same",
            kernel: tuple[tuple[float, ...], ...] | None = None, _image: np.ndarray) -> PanelView:
@@ -99,7 +106,7 @@ def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int
     return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=IMAGE_TTL, show_spinner=False)
 def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], seed: int, padding: str,
                  space: str, _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d_stack``; ``layers``: (filters, kernel_size, strides, activation) per layer."""
@@ -108,7 +115,7 @@ def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], see
     return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(layers[-1][0])])
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=IMAGE_TTL, show_spinner=False)
 def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: str, seed: int,
                      filters: int, padding: str, space: str, _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d_transpose`` as a panel."""
@@ -145,7 +152,7 @@ def activation_plot(name: str) -> bytes:
     return buf.getvalue()
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=IMAGE_TTL, show_spinner=False)
 def shrink(key: str, side: int, _image: np.ndarray) -> np.ndarray:
     """The image with its longer side brought down to ``side`` (aspect kept; never enlarged)."""
     from vizcore import images
@@ -158,7 +165,7 @@ def shrink(key: str, side: int, _image: np.ndarray) -> np.ndarray:
     return out
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
+@st.cache_resource(max_entries=3, ttl=IMAGE_TTL, show_spinner=False)
 def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.ndarray,
           _b: np.ndarray) -> list[tuple[str, PanelView]]:
     """``vizcore.cheat_sheet`` as (group, panel) pairs, in the sheet's order."""
@@ -167,7 +174,7 @@ def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.n
     return [(p.group, view_of(p)) for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
+@st.cache_resource(max_entries=3, ttl=IMAGE_TTL, show_spinner=False)
 def sheet_png(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.ndarray,
               _b: np.ndarray) -> bytes:
     """The whole sheet drawn as one PNG (``vizcore.render_sheet_png``)."""
@@ -198,7 +205,7 @@ def _warm_up_work(delay: float) -> None:
         pass
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def start_warm_up(delay: float = 1.5):
     """Once per server: import TensorFlow and trace the layer graphs in a background thread.
 

@@ -14,7 +14,7 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
     Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
     PNG; downloads are always lossless PNG.
 ``PanelView``, ``make_view(image, *, title, ...)``, ``view_of(result)``
-    A picklable, display-ready panel (what ``ui.compute`` caches with ``st.cache_data``),
+    A picklable, display-ready panel (what ``ui.compute`` caches with ``st.cache_resource``),
     from an array or from a vizcore ``LayerResult``/``Panel``. ``show_view(view, key=...)``
     draws it; ``show_maps(view, key=...)`` draws all its output maps; ``grid(views, ...)``
     draws many in rows.

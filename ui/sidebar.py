@@ -25,7 +25,7 @@ and other intake notes are shown with ``st.info``.
     notes        list of sentences about what intake did (downscaled, transparency...)
     key          stable content key of ``image`` (sample name or SHA-1 of the bytes, plus
                  the working size): use it as the hashable cache key, and pass the array
-                 itself as an ``_underscored`` argument of ``st.cache_data`` functions
+                 itself as an ``_underscored`` argument of ``st.cache_*`` functions
     other_key    the same for ``other`` (includes ``key``, as ``other`` is matched to it)
     sample       the selected sample name (also when an upload is shown)
     errors       list of messages shown for files that could not be used
@@ -80,7 +80,7 @@ class _Decoded:
     error: str | None
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@st.cache_data(max_entries=24, ttl="1h", show_spinner=False)
 def _decode_cached(digest: str, max_side: int, _data: bytes, label: str) -> _Decoded:
     try:
         loaded = images.read_image(_data, max_side=max_side)
@@ -104,7 +104,7 @@ def _sample_cached(name: str, max_side: int) -> _Decoded:
     return _Decoded(loaded.image, tuple(loaded.notes), None)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl="1h", show_spinner=False)
 def _matched(other_key: str, _other: np.ndarray, height: int, width: int) -> np.ndarray:
     return images.match_size(_other, (height, width))
 
