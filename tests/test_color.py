@@ -10,7 +10,18 @@ import pytest
 from PIL import Image
 
 from vizcore import ImageError
-from vizcore.color import SPACES, channel_names, from_space, split_channels, to_space
+from vizcore.color import (
+    LUMA_WEIGHTS,
+    RGB_FROM_YCBCR,
+    RGB_FROM_YCBCR_BIAS,
+    SPACES,
+    YCBCR_FROM_RGB,
+    YCBCR_OFFSET,
+    channel_names,
+    from_space,
+    split_channels,
+    to_space,
+)
 
 RNG = np.random.default_rng(2024)
 RANDOM = RNG.random((8, 25, 3), dtype=np.float32)  # 200 random pixels
@@ -85,12 +96,34 @@ def test_hue_wraps_around_the_wheel():
     np.testing.assert_allclose(from_space(c, "hsv"), from_space(a, "hsv"), atol=1e-6)
 
 
+# --------------------------------------------------------------------------- public constants
+
+
+def test_luma_weights_are_the_published_bt601_weights():
+    # ITU-R BT.601: Y = 0.299 R + 0.587 G + 0.114 B (written here from the standard, not from color.py).
+    np.testing.assert_array_equal(LUMA_WEIGHTS, np.float32([0.299, 0.587, 0.114]))
+    assert LUMA_WEIGHTS.dtype == np.float32 and not LUMA_WEIGHTS.flags.writeable
+
+
+def test_ycbcr_constants_convert_like_pillow_and_invert_each_other():
+    rgb8 = RNG.integers(0, 256, (6, 6, 3), dtype=np.uint8)
+    pillow = np.asarray(Image.fromarray(rgb8).convert("YCbCr"), np.float32) / 255
+    ycbcr = (rgb8 / 255).astype(np.float32) @ YCBCR_FROM_RGB + YCBCR_OFFSET
+    np.testing.assert_allclose(ycbcr, pillow, atol=1.01 / 255)
+    np.testing.assert_array_equal(YCBCR_FROM_RGB[:, 0], LUMA_WEIGHTS)  # Y is the luma
+    back = ycbcr @ RGB_FROM_YCBCR + RGB_FROM_YCBCR_BIAS
+    np.testing.assert_allclose(back, rgb8 / 255, atol=1e-5)
+    for constant in (YCBCR_FROM_RGB, YCBCR_OFFSET, RGB_FROM_YCBCR, RGB_FROM_YCBCR_BIAS):
+        assert constant.dtype == np.float32 and not constant.flags.writeable
+
+
 # --------------------------------------------------------------------------- Pillow
 
 
 def test_ycbcr_matches_pillow_within_one_level():
     rgb8 = RNG.integers(0, 256, (16, 16, 3), dtype=np.uint8)
-    rgb8[0, :8] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [0, 0, 0], [255, 255, 0], [0, 255, 255], [255, 0, 255]]
+    rgb8[0, :8] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [0, 0, 0], [255, 255, 0], [0, 255, 255],
+                   [255, 0, 255]]
     pillow = np.asarray(Image.fromarray(rgb8).convert("YCbCr"), np.float32) / 255
     ours = to_space(rgb8.astype(np.float32) / 255, "ycbcr")
     np.testing.assert_allclose(ours, pillow, atol=1 / 255 + 1e-6)
