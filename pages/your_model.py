@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import streamlit as st
 
-from ui import model_views, state
+from ui import model_views, models, state
 from ui.panels import page_header
 from ui.sidebar import image_choice
 from vizcore.errors import ImageError, ModelError
 
 MAX_MODEL_MB = 100
-RANGES = ("0…1", "0…255", "−1…1")
-RANGE_VALUES = {"0…1": (0.0, 1.0), "0…255": (0.0, 255.0), "−1…1": (-1.0, 1.0)}
 FITS = ("crop", "stretch")
 FIT_LABELS = {"crop": "Crop to shape", "stretch": "Stretch"}
-ANY_SIZE_SIDE = 256  # longer side used for models that take any input size
 _KEPT = "_ll_model_upload"  # session_state: (file name, bytes, sha1) of the uploaded model
 
 
@@ -36,14 +32,6 @@ def _store_model() -> None:
 
 def _forget_model() -> None:
     st.session_state.pop(_KEPT, None)
-
-
-@st.cache_resource(max_entries=3, show_spinner=False)
-def load_uploaded(digest: str, _data: bytes, filename: str):
-    """The checked, loaded model for these bytes (cached by their SHA-1). Raises ModelError."""
-    from vizcore.models.upload import load_user_model
-
-    return load_user_model(_data, filename=filename, max_bytes=MAX_MODEL_MB * 1024 * 1024)
 
 
 def upload_controls():
@@ -63,22 +51,24 @@ def upload_controls():
     return kept
 
 
-def input_controls(size, channels):
+def input_controls(fixed_size: bool) -> tuple[str, str]:
+    """(input convention name, fit) the user chose."""
     cols = st.columns(2)
-    value_range = cols[0].segmented_control(
-        "Input values", RANGES, required=True,
-        help="The pixel range your model was trained on: 0…1 (pixels / 255), 0…255 (raw pixels) "
-             "or −1…1 (e.g. MobileNet's preprocessing). A wrong range still runs but gives "
-             "washed-out or saturated maps.",
-        **state.bind("range", "0…1", choices=RANGES)) or "0…1"
+    mode = cols[0].segmented_control(
+        "Input values", models.UPLOAD_MODES, format_func=models.MODE_LABELS.get, required=True,
+        help="The pixel values your model was trained on: 0…1 (pixels / 255), 0…255 (raw pixels), "
+             "−1…1 (keras.applications 'tf' mode: MobileNet, Inception), 'torch' (ImageNet mean and "
+             "std: DenseNet) or 'caffe' (BGR minus the ImageNet mean: VGG16, ResNet50). A wrong choice "
+             "still runs but gives washed-out or saturated maps.",
+        **state.bind("range", "unit", choices=models.UPLOAD_MODES)) or "unit"
     fit = "stretch"
-    if size is not None:
+    if fixed_size:
         fit = cols[1].segmented_control(
             "Fit", FITS, format_func=FIT_LABELS.get, required=True,
             help="Crop to shape: cut the centre to the model's aspect ratio, then resize (nothing is "
                  "distorted). Stretch: resize the whole picture, distorting it if the shapes differ.",
             **state.bind("fit", "crop", choices=FITS)) or "crop"
-    return RANGE_VALUES[value_range], fit
+    return mode, fit
 
 
 choice = image_choice(second=False)
@@ -99,39 +89,19 @@ if kept is None:
 name, data, digest = kept
 try:
     with st.spinner(f"Checking and loading {name}…"):
-        model = load_uploaded(digest, data, name)
-except ModelError as err:
+        model = models.load_uploaded(digest, data, name, MAX_MODEL_MB * 1024 * 1024)
+    mode, fit = input_controls(models.takes_fixed_size(model))
+    spec = models.upload_spec(model, digest=digest, filename=name, mode=mode, fit=fit)
+    prepared = spec.prepare(choice.image)
+except (ImageError, ModelError) as err:
     st.error(str(err), icon=":material/block:")
     st.stop()
 
-from vizcore.features import adapt_image  # noqa: E402 - TensorFlow only once a model is here
-from vizcore.models.upload import classifier_classes, describe_input  # noqa: E402
-
-size, channels = describe_input(model)
-value_range, fit = input_controls(size, channels)
-target = size
-if target is None:  # the model takes any size: keep the picture's shape, at most 256 px
-    h, w = choice.image.shape[:2]
-    scale = min(1.0, ANY_SIZE_SIDE / max(h, w))
-    target = (max(1, round(h * scale)), max(1, round(w * scale)))
-try:
-    batch, notes = adapt_image(choice.image, size=target, channels=channels,
-                               value_range=value_range, fit=fit)
-except (ImageError, ModelError) as err:
-    st.error(str(err))
-    st.stop()
-
-lo, hi = value_range
-seen = np.clip((batch[0] - lo) / (hi - lo), 0.0, 1.0)
-if seen.shape[-1] == 1:
-    seen = np.repeat(seen, 3, axis=-1)
-classes = classifier_classes(model)
+size, channels = spec.input_size, spec.channels
 wanted = (f"{size[1]}×{size[0]}" if size else "any size") + f" × {channels} channel{'s' if channels > 1 else ''}"
-done = "; ".join(notes) if notes else "nothing: the picture already fits"
+done = "; ".join(prepared.notes) if prepared.notes else "nothing: the picture already fits"
+classes = len(spec.labels) if spec.labels else 0
 st.success(f"**{name}** loaded: {model.name!r}, {model.count_params():,} parameters, takes {wanted}"
            + (f", outputs {classes} class scores." if classes else "."), icon=":material/check_circle:")
 st.info(f"What was done to your picture: {done}.", icon=":material/transform:")
-
-subject = model_views.Subject(key=f"upload:{digest}", model=model, batch=batch, seen=seen,
-                              value_range=value_range)
-model_views.show_views(subject, prefix="u_")
+model_views.show_model(spec, model, prepared, picture=choice.image, picture_key=choice.key, prefix="u_")

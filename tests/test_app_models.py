@@ -328,5 +328,5 @@ def test_uploaded_model_survives_a_page_switch(tmp_path):
 def test_value_range_control_changes_what_was_done(tmp_path):
     name, data = hm.valid_keras(tmp_path)
     at = upload(open_app("your_model"), name, data)
-    at.segmented_control(key="range").set_value("−1…1").run()
+    at.segmented_control(key="range").set_value("tf").run()
     assert "values scaled from 0…1 to -1…1" in at.info[0].value

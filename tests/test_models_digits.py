@@ -112,8 +112,22 @@ def test_decode_sorted_top_k():
         digits.decode(np.zeros(3))
 
 
-def test_spec_describes_the_model():
+def test_colour_picture_is_read_by_its_bt601_luma():
+    """Reference: the luma computed here by hand (0.299 R + 0.587 G + 0.114 B) as a grey picture."""
+    rng = np.random.default_rng(4)
+    picture = np.full((60, 60, 3), (0.9, 0.8, 0.2), np.float32)  # yellowish paper
+    picture[8:52, 25:35] = rng.uniform(0.0, 0.3, (44, 10, 3))    # dark, noisy coloured ink
+    luma = picture[..., 0] * 0.299 + picture[..., 1] * 0.587 + picture[..., 2] * 0.114
+    np.testing.assert_array_equal(digits.to_counts_8x8(picture), digits.to_counts_8x8(luma))
+
+
+def test_spec_gives_held_out_digits_unchanged_and_ranks_like_decode(model):
     spec = digits.spec()
-    assert spec.key == "digits" and spec.channels == 1 and spec.input_size == (32, 32)
-    assert spec.labels == tuple("0123456789")
-    assert spec.available() == (True, "")
+    x_test, y_test = spec.examples()
+    prepared = spec.prepare_batch(x_test[7][None])
+    np.testing.assert_array_equal(prepared.batch[0], x_test[7])  # 0..1 pixels: nothing to convert
+    np.testing.assert_allclose(prepared.seen, np.repeat(x_test[7], 3, axis=-1))
+    probs = np.asarray(model(prepared.batch, training=False))[0]
+    top = spec.top_classes(probs, k=3)
+    assert [(name, p) for name, p, _ in top] == digits.decode(probs, k=3)
+    assert top[0][0] == str(int(y_test[7]))

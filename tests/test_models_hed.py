@@ -87,8 +87,19 @@ def test_size_must_be_a_multiple_of_16(size):
         hed.hed_model(size=size)
 
 
-def test_spec_describes_the_model():
-    spec = hed.spec()
-    assert spec.key == "hed" and spec.input_size == (224, 224) and spec.channels == 3
-    assert spec.available() == (True, "")
-    assert spec.decode is None
+def test_spec_round_trips_a_picture_of_the_input_size():
+    picture = np.random.default_rng(5).random((224, 224, 3)).astype(np.float32)
+    prepared = hed.spec().prepare(picture)
+    np.testing.assert_array_equal(prepared.batch, hed.preprocess(picture))
+    np.testing.assert_allclose(prepared.seen, picture, atol=1e-5)  # BGR and the BSDS mean undone
+
+
+def test_edge_pictures_are_one_minus_each_side_output_fusion_last():
+    acts = {name: np.full((2, 2, 1), value, np.float32)
+            for name, value in zip((*hed.SIDE_LAYERS, "fused_edges"), (0.1, 0.2, 0.3, 0.4, 0.5, 0.9))}
+    _, pictures = hed.edge_pictures(acts)
+    assert [p.title for p in pictures][-1] == "Fused edges (the output)"
+    np.testing.assert_allclose([p.image[0, 0] for p in pictures], [0.9, 0.8, 0.7, 0.6, 0.5, 0.1], atol=1e-6)
+    del acts["side3"]
+    with pytest.raises(ModelError, match="side3"):
+        hed.edge_pictures(acts)

@@ -123,3 +123,18 @@ def test_specs_report_unavailable_and_raise_on_load(empty_cache):
         assert not ok and "weights" in message
         with pytest.raises(ModelError):
             spec.load()
+        with pytest.raises(ModelError, match="could not download"):  # the spec's download, no network
+            spec.fetch(1)
+
+
+@pytest.mark.parametrize("key, keras_module", [("vgg16", "vgg16"), ("mobilenet_v2", "mobilenet_v2")])
+def test_spec_batch_equals_keras_preprocess_input_and_seen_undoes_it(key, keras_module):
+    import keras
+
+    picture = np.random.default_rng(2).random((224, 224, 3)).astype(np.float32)
+    spec = {s.key: s for s in imagenet.specs()}[key]
+    prepared = spec.prepare(picture)
+    pixels = np.round(picture * 255)[None]  # the 8-bit pixels Keras's own loader would give
+    expected = getattr(keras.applications, keras_module).preprocess_input(pixels.copy())
+    np.testing.assert_allclose(prepared.batch, expected, atol=1e-3)
+    np.testing.assert_allclose(prepared.seen, pixels[0] / 255, atol=1e-5)

@@ -124,6 +124,16 @@ def test_apply_tiled_stitches_centres_without_seams(shape):
     np.testing.assert_allclose(seeds.apply_tiled(centre, img, batch_size=3), img, atol=0)
 
 
+def test_tiles_view_shows_the_picture_and_the_stitched_output():
+    centre = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Cropping2D(seeds.CROP)])
+    img = np.random.default_rng(1).random((20, 40, 3)).astype(np.float32)
+    spec = next(s for s in seeds.specs() if s.key == "autoencoder")
+    caption, (shown_in, shown_out) = spec.extra_view("Tiles").pictures(centre, img)
+    np.testing.assert_array_equal(shown_in.image, img)
+    np.testing.assert_allclose(shown_out.image, img, atol=0)  # an identity-on-the-centre model
+    assert "the 6 tiles" in caption  # ceil(20 / 16) * ceil(40 / 16) = 2 * 3
+
+
 def test_apply_tiled_refuses_non_rgb():
     centre = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Cropping2D(seeds.CROP)])
     with pytest.raises(ImageError, match=r"\(4, 4\)"):

@@ -105,3 +105,27 @@ def test_check_config_accepts_a_legacy_style_config():
                                             "kernel_initializer": {"class_name": "GlorotUniform",
                                                                    "config": {"seed": None}}}}]}}
     assert upload.check_config(legacy) is None
+
+
+def test_upload_spec_fits_any_size_models_to_the_picture_and_converts_values(tmp_path):
+    from vizcore.fitting import adapt_image
+
+    inputs = keras.Input((None, None, 3))
+    model = keras.Model(inputs, keras.layers.Conv2D(2, 3)(inputs))
+    spec = upload.spec_for_upload(model, key="upload:x", filename="any.keras", mode="tf")
+    picture = np.random.default_rng(0).random((300, 600, 3)).astype(np.float32)
+    prepared = spec.prepare(picture)
+    assert prepared.batch.shape == (1, 128, 256, 3)  # longer side brought down to 256
+    pixels, _ = adapt_image(picture, size=(128, 256), channels=3)
+    np.testing.assert_allclose(prepared.batch, pixels * 2 - 1, atol=1e-6)  # 0…1 -> -1…1
+    assert "0…1 to -1…1" in prepared.notes[-1]
+    assert spec.labels is None
+
+
+def test_upload_spec_names_classes_and_refuses_an_unknown_fit(tmp_path):
+    filename, data = hm.valid_keras(tmp_path)
+    model = upload.load_user_model(data, filename=filename)
+    spec = upload.spec_for_upload(model, key="upload:y", filename=filename)
+    assert spec.labels == ("class 0", "class 1", "class 2") and spec.input_size == (8, 8)
+    with pytest.raises(ModelError, match="fit must be one of"):
+        upload.spec_for_upload(model, key="upload:y", filename=filename, fit="zoom")

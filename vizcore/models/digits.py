@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import color
 from ..errors import ImageError, ModelError
 from .spec import ModelSpec
 
@@ -39,7 +40,9 @@ __all__ = [
     "load_split",
     "upsample_8_to_32",
     "to_counts_8x8",
+    "fit",
     "preprocess",
+    "held_out",
     "decode",
     "spec",
 ]
@@ -146,7 +149,8 @@ def to_counts_8x8(image: np.ndarray) -> np.ndarray:
     """
     img = np.asarray(image, dtype=np.float32)
     if img.ndim == 3 and img.shape[2] in (3, 4):
-        grey = img[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        rgb = np.clip(img[..., :3], 0.0, 1.0)
+        grey = color.to_space(rgb, "luminance")[..., 0] if rgb.size else rgb[..., 0]
     elif img.ndim == 2:
         grey = img
     else:
@@ -187,6 +191,17 @@ def preprocess(image: np.ndarray) -> np.ndarray:
     return upsample_8_to_32(to_counts_8x8(image))[None, :, :, None]
 
 
+def fit(image: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """:func:`preprocess` with what was done, in words (the spec's ``fit``)."""
+    return preprocess(image), ("turned into the data set's 8×8 grid of ink counts, then upsampled to 32×32",)
+
+
+def held_out() -> tuple[np.ndarray, np.ndarray]:
+    """The 360 held-out digits: x (360, 32, 32, 1) float32 in [0, 1], y (360,) labels."""
+    _, _, x_test, y_test = load_split()
+    return x_test, y_test
+
+
 def decode(probabilities: np.ndarray, *, k: int = 10) -> list[tuple[str, float]]:
     """(1, 10) or (10,) softmax output -> [(digit, probability), ...] highest first, k of them."""
     p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
@@ -210,11 +225,19 @@ def spec() -> ModelSpec:
                      "1,797 handwritten digits; 98.9 % right on the 360 it never saw. Your drawing is "
                      "turned into the data set's 8x8 grid of ink counts first, so the model sees what it learned from."),
         load=load_digits_model,
-        preprocess=preprocess,
+        fit=fit,
         available=available,
         labels=LABELS,
         decode=decode,
         input_size=INPUT_SIZE,
         channels=1,
+        input_kind="drawing",
+        examples=held_out,
+        input_hint=("Draw **one digit, 0–9**, large, in the black square. The model then gets the "
+                    "same kind of input it learned from: your strokes are cropped, scaled to fill "
+                    "the square and counted in an 8×8 grid, as in scikit-learn's digits data. Use "
+                    "the bin icon above the square to start again. Write 7 with a bar across "
+                    "its middle, as most writers in the data set did: a plain 7 is often read "
+                    "as a 3 or a 2."),
         tags=("classifier", "trained"),
     )

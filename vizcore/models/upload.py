@@ -12,6 +12,9 @@ never executes code from an uploaded file, so :func:`load_user_model` checks in 
 3. only then ``keras.models.load_model(..., safe_mode=True, compile=False)`` on a private
    temporary copy, with every failure turned into :class:`vizcore.ModelError`;
 4. the loaded model must take one image-like input ``(batch, height, width, 1 or 3)``.
+
+:func:`spec_for_upload` then describes the loaded model as a :class:`ModelSpec`, so the page
+shows it exactly as it shows a shipped model.
 """
 from __future__ import annotations
 
@@ -22,13 +25,21 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..errors import ModelError
+import numpy as np
 
-__all__ = ["MAX_MODEL_BYTES", "check_config", "read_config", "load_user_model",
-           "describe_input", "classifier_classes"]
+from ..errors import ModelError
+from .preprocessing import convention
+from .spec import ModelSpec
+
+__all__ = ["MAX_MODEL_BYTES", "ANY_SIZE_SIDE", "FITS", "check_config", "read_config", "load_user_model",
+           "describe_input", "classifier_classes", "spec_for_upload"]
 
 #: Default largest upload accepted (bytes): fits MobileNet/ResNet-sized transfer models.
 MAX_MODEL_BYTES = 200 * 1024 * 1024
+#: Longer side a picture is brought down to for a model that takes any input size.
+ANY_SIZE_SIDE = 256
+#: How a picture is fitted to a fixed input size: cut to its aspect ratio first, or distorted.
+FITS = ("crop", "stretch")
 #: Largest architecture description read from a file (bytes of JSON).
 _MAX_CONFIG_BYTES = 32 * 1024 * 1024
 
@@ -285,3 +296,46 @@ def classifier_classes(model) -> int | None:
         return int(shape[1])
     return None
 
+
+
+def _any_size_target(shape: tuple[int, ...], side: int) -> tuple[int, int]:
+    h, w = shape[:2]
+    scale = min(1.0, side / max(h, w))
+    return max(1, round(h * scale)), max(1, round(w * scale))
+
+
+def spec_for_upload(model, *, key: str, filename: str, mode: str = "unit", fit: str = "crop",
+                    any_size_side: int = ANY_SIZE_SIDE) -> ModelSpec:
+    """A :class:`ModelSpec` for a model loaded by :func:`load_user_model`.
+
+    key: the cache key (e.g. "upload:<sha1 of the file>"); filename: shown as the title.
+    mode: the input convention the user chose ("unit", "raw", "tf", "torch", "caffe"; see
+    :mod:`vizcore.models.preprocessing`). fit: "crop" or "stretch" for a fixed input size;
+    a model taking any size gets the picture's own shape, its longer side at most
+    ``any_size_side``. Classifiers (one (batch, K) output) get labels "class 0" ... "class K-1".
+    Raises ModelError for an unknown mode or fit, or a model without one image input.
+    """
+    if fit not in FITS:
+        raise ModelError(f"fit must be one of {FITS}, got {fit!r}")
+    size, channels = describe_input(model)
+    classes = classifier_classes(model)
+
+    def fit_picture(image: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+        from ..fitting import adapt_image
+
+        target = size if size is not None else _any_size_target(np.shape(image), any_size_side)
+        batch, notes = adapt_image(image, size=target, channels=channels, fit=fit)
+        return batch, tuple(notes)
+
+    return ModelSpec(
+        key=key,
+        title=filename,
+        description=f"Your model {getattr(model, 'name', '?')!r}, uploaded as {filename}.",
+        load=lambda: model,
+        fit=fit_picture,
+        convention=convention(mode),
+        labels=tuple(f"class {i}" for i in range(classes)) if classes else None,
+        input_size=size,
+        channels=channels,
+        tags=("upload",) + (("classifier",) if classes else ()),
+    )
