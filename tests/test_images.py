@@ -22,7 +22,6 @@ from vizcore.images import (
     LoadedImage,
     load_image,
     load_sample,
-    match_size,
     read_image,
     sample_names,
 )
@@ -301,67 +300,6 @@ def test_hsv_mode_converts_like_colorsys():
     rgb = images._to_rgb_array(Image.fromarray(hsv, "HSV"), notes, (4, 1))
     expected = [[1, 0, 0], [0, 1, 0], [0, 0, 128 / 255], [200 / 255] * 3]
     np.testing.assert_allclose(rgb[0], expected, atol=1.5 / 255)
-
-
-# --------------------------------------------------------------------------- match_size
-
-
-def test_match_size_same_size_is_an_equal_copy():
-    a = np.random.default_rng(0).random((5, 7, 3), dtype=np.float32)
-    out = match_size(a, np.zeros((5, 7, 3), np.float32))
-    np.testing.assert_array_equal(out, a)
-    assert out is not a and out.dtype == np.float32
-
-
-def test_match_size_crops_the_centre_without_stretching():
-    # 4 tall x 8 wide: columns 0-3 red, 4-7 blue. To 4x4 no scaling is needed; the centre
-    # crop keeps columns 2..5: two red then two blue.
-    a = np.zeros((4, 8, 3), np.float32)
-    a[:, :4, 0] = 1
-    a[:, 4:, 2] = 1
-    out = match_size(a, (4, 4))
-    expected = np.zeros((4, 4, 3), np.float32)
-    expected[:, :2, 0] = 1
-    expected[:, 2:, 2] = 1
-    np.testing.assert_array_equal(out, expected)
-
-
-def test_match_size_scales_to_cover_then_crops():
-    # Horizontal ramp x/19 over 20 columns, 10 rows -> 20x20: scale 2 (to 20x40), crop
-    # columns 10..29. Output column j samples source x = (j + 10 + 0.5)/2 - 0.5, and a
-    # cubic kernel reproduces a linear ramp exactly away from the borders.
-    ramp = np.broadcast_to((np.arange(20, dtype=np.float32) / 19)[None, :, None], (10, 20, 3)).copy()
-    out = match_size(ramp, np.zeros((20, 20, 3)))
-    assert out.shape == (20, 20, 3) and out.dtype == np.float32
-    expected = ((np.arange(20) + 10.5) / 2 - 0.5) / 19
-    np.testing.assert_allclose(out[10, :, 1], expected, atol=1e-5)
-    np.testing.assert_allclose(out[:, 5, 0], out[0, 5, 0], atol=1e-6)  # no vertical change
-
-
-def test_match_size_of_constant_image_to_any_size():
-    a = np.full((2, 3, 3), [0.2, 0.4, 0.6], np.float32)
-    for size in [(1, 1), (6, 9), (9, 6), (100, 3)]:
-        out = match_size(a, size)
-        assert out.shape == (*size, 3)
-        np.testing.assert_allclose(out, np.broadcast_to([0.2, 0.4, 0.6], out.shape), atol=1e-6)
-
-
-def test_match_size_keeps_values_in_range():
-    a = np.zeros((8, 8, 3), np.float32)
-    a[::2, ::2] = 1  # sharp edges make cubic interpolation overshoot
-    out = match_size(a, (21, 21))
-    assert out.min() >= 0 and out.max() <= 1
-
-
-@pytest.mark.parametrize("image, reference, message", [
-    (np.zeros((4, 4)), (4, 4), "(H, W, C)"),
-    (np.zeros((0, 4, 3)), (4, 4), "(H, W, C)"),
-    (np.zeros((4, 4, 3)), (0, 4), "at least 1×1"),
-    (np.zeros((4, 4, 3)), np.zeros(4), "reference"),
-])
-def test_match_size_errors_name_what_they_got(image, reference, message):
-    with pytest.raises(ImageError, match=re.escape(message)):
-        match_size(image, reference)
 
 
 # --------------------------------------------------------------------------- samples

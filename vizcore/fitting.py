@@ -13,10 +13,7 @@ from PIL import Image
 from . import color, render
 from .errors import ImageError, ModelError
 
-__all__ = ["match_size", "adapt_image", "FITS"]
-
-#: How :func:`adapt_image` reaches a different aspect ratio.
-FITS = ("crop", "stretch")
+__all__ = ["match_size", "adapt_image"]
 
 
 def match_size(image, reference) -> np.ndarray:
@@ -103,7 +100,7 @@ def adapt_image(
         raise ImageError(f"expected an (H, W, 3) image, got {np.shape(image)}")
     if channels not in (1, 3):
         raise ModelError(f"a model input needs 1 or 3 channels here, got {channels}")
-    if fit not in FITS:
+    if fit not in ("crop", "stretch"):
         raise ModelError(f"fit must be 'crop' or 'stretch', got {fit!r}")
     lo, hi = float(value_range[0]), float(value_range[1])
     if not hi > lo:
@@ -118,9 +115,10 @@ def adapt_image(
             if fit == "crop" and abs(h * tw - w * th) > max(h, w):
                 img = _crop_to_aspect(img, th, tw)
                 notes.append(f"cropped the centre to {img.shape[1]}×{img.shape[0]} to keep the shape")
-            verb = "shrunk" if th * tw < img.shape[0] * img.shape[1] else "enlarged"
-            img = np.stack([render.resize_2d(img[..., c], th, tw) for c in range(img.shape[2])], axis=-1)
-            notes.append(f"{verb} from {w}×{h} to {tw}×{th} pixels (width×height) the model takes")
+            if img.shape[:2] != (th, tw):
+                verb = "shrunk" if th * tw < img.shape[0] * img.shape[1] else "enlarged"
+                img = np.stack([render.resize_2d(img[..., c], th, tw) for c in range(img.shape[2])], axis=-1)
+                notes.append(f"{verb} from {w}×{h} to {tw}×{th} pixels (width×height) the model takes")
     if channels == 1 and img.shape[2] == 3:
         img = color.to_space(img, "luminance")
         notes.append(f"turned into grey (luminance {_luma_text()}): the model reads one channel")
