@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 import vizcore
+from tests.hostile_inputs import ERROR_CASES, HOSTILE_CASES, SMOKE_CASES, Case, case_ids, png_bytes
 from vizcore import ImageError, images
 from vizcore.images import (
     DEFAULT_OTHER_SAMPLE,
@@ -25,8 +26,6 @@ from vizcore.images import (
     read_image,
     sample_names,
 )
-
-from tests.hostile_inputs import ERROR_CASES, HOSTILE_CASES, SMOKE_CASES, Case, case_ids, png_bytes
 
 
 def assert_valid_image(image: np.ndarray) -> None:

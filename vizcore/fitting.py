@@ -31,7 +31,8 @@ def match_size(image, reference) -> np.ndarray:
     arr = np.asarray(image)
     if arr.ndim != 3 or arr.shape[0] < 1 or arr.shape[1] < 1:
         raise ImageError(f"match_size: expected image of shape (H, W, C), got {arr.shape}")
-    if isinstance(reference, tuple) and len(reference) == 2 and all(isinstance(v, (int, np.integer)) for v in reference):
+    if isinstance(reference, tuple) and len(reference) == 2 and all(
+            isinstance(v, (int, np.integer)) for v in reference):
         th, tw = int(reference[0]), int(reference[1])
     else:
         ref = np.asarray(reference)

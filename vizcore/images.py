@@ -40,7 +40,6 @@ sentences ready to show to a user.
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -473,7 +472,8 @@ def _decode_opened(im: Image.Image, label: str, max_side: int | None) -> LoadedI
             count = f"first of {frames} frames" if frames > 1 else "first frame"
             notes.append(f"Animated {_FORMAT_NAMES.get(fmt, fmt)}: {count} used.")
         elif fmt == "TIFF":
-            notes.append(f"Multi-page TIFF: first of {frames} pages used." if frames > 1 else "Multi-page TIFF: first page used.")
+            notes.append(f"Multi-page TIFF: first of {frames} pages used." if frames > 1
+                         else "Multi-page TIFF: first page used.")
         im.seek(0)
 
     try:

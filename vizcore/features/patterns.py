@@ -205,8 +205,9 @@ def filter_pattern(
       filter does not care" and colours keep their balance. False: the raw optimised picture.
 
     `progress(i, steps)` is called after every step (again from 1 for a second run). size:
-    (h, w) for models that take any size (default 128x128; else the model's own size). Same seed -> same picture. The traced step is
-    reused for every filter of a layer (cached per extractor and layer).
+    (h, w) for models that take any size (default 128x128; else the model's own size). Same
+    seed -> same picture. The traced step is reused for every filter of a layer (cached per
+    extractor, layer, size and objective in a bounded cache).
     Returns (h, w, 3) float32 in [0, 1] (grey models: repeated).
     Raises ModelError for an unknown layer, a filter index out of range or a bad size/steps.
     """
