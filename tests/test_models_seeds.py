@@ -8,11 +8,10 @@ import keras
 import numpy as np
 import pytest
 
+from tools.train import AE_HELD_OUT, AE_TRAIN_IMAGES, autoencoder_tiles
 from vizcore import ImageError
 from vizcore.features import model_summary
 from vizcore.models import seeds
-from tools.train import AE_HELD_OUT, AE_TRAIN_IMAGES, autoencoder_tiles
-
 
 # ---- conv-pool block: the seed's table for a 256x256x3 input and 32 kernels ----------------
 

@@ -18,8 +18,7 @@ from vizcore.cache import BoundedCache
 from vizcore.errors import ModelError
 
 from . import state
-from .model_subject import (CMAPS, DETAIL_SIDE, GRID_WIDTH, Subject, extractor_for, file_stem, layer_label,
-                            shape_text)
+from .model_subject import CMAPS, DETAIL_SIDE, GRID_WIDTH, Subject, extractor_for, file_stem, layer_label, shape_text
 from .panels import PanelView, download_png, make_view, show_panel
 
 __all__ = ["show_feature_maps", "show_overview", "show_filters", "show_patterns", "conv_layers",
@@ -135,7 +134,8 @@ def show_feature_maps(subject: Subject, extractor, acts: dict, *, prefix: str) -
     view = _grid_view(subject.key, subject.input_key, layer, cmap, scale, maps)
     few = maps.ndim != 3 or maps.shape[-1] <= 4  # a few big maps: half the width is enough
     with st.columns([1, 1])[0] if few else st.container():
-        show_panel(view, title=view.title, key=f"{prefix}grid-{layer}", filename=f"{file_stem(subject, layer)}-maps.png")
+        show_panel(view, title=view.title, key=f"{prefix}grid-{layer}",
+                   filename=f"{file_stem(subject, layer)}-maps.png")
     if maps.ndim != 3:
         st.caption("This layer outputs a vector (no height and width), so there is no single map to enlarge.")
         return

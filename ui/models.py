@@ -19,7 +19,8 @@ from vizcore.models.preprocessing import CONVENTIONS
 from vizcore.models.spec import ModelSpec, Prepared
 
 __all__ = ["DEFAULT_MODEL", "UPLOAD_MODES", "MODE_LABELS", "all_specs", "load_model", "pattern_model",
-           "examples", "fetch", "load_uploaded", "takes_fixed_size", "upload_spec", "extra_pictures", "ModelSpec", "Prepared"]
+           "examples", "fetch", "load_uploaded", "takes_fixed_size", "upload_spec", "extra_pictures",
+           "ModelSpec", "Prepared"]
 
 #: The model the trained-models page opens on.
 DEFAULT_MODEL = "hed"

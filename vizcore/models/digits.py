@@ -221,9 +221,10 @@ def spec() -> ModelSpec:
     return ModelSpec(
         key="digits",
         title="Digits classifier (small CNN)",
-        description=("A small CNN (conv -> pool -> conv -> pool -> dense) trained by Layer Lab on scikit-learn's "
-                     "1,797 handwritten digits; 98.9 % right on the 360 it never saw. Your drawing is "
-                     "turned into the data set's 8x8 grid of ink counts first, so the model sees what it learned from."),
+        description=("A small CNN (conv -> pool -> conv -> pool -> dense) trained by Layer Lab on "
+                     "scikit-learn's 1,797 handwritten digits; 98.9 % right on the 360 it never saw. Your drawing "
+                     "is turned into the data set's 8x8 grid of ink counts first, so the model sees what it "
+                     "learned from."),
         load=load_digits_model,
         fit=fit,
         available=available,
