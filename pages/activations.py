@@ -1,37 +1,31 @@
 """Activations: each activation's curve beside its effect on the image."""
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES
 from vizcore.layers import ACTIVATION_INFO, ACTIVATIONS
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 LAYERS = ("Conv2D 3×3", "Dense per pixel")
-DEFAULT_SET = ["linear", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus"]
-SEEDS = range(0, 1_000_000)
+DEFAULT_SET = ("linear", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus")
 
 
-def controls() -> tuple[str, str, int, list[str]]:
+def activation_controls() -> tuple[str, str, int, list[str]]:
     cols = st.columns([2, 2, 1], gap="medium")
     layer = cols[0].segmented_control(
         "Layer before the activation", LAYERS, required=True,
         help="The activation is applied to this layer's output: a seeded 3×3 Conv2D (edges, textures) or a "
              "per-pixel Dense (a weighted mix of the channels).",
-        **state.bind("layer", LAYERS[0], choices=LAYERS))
-    space = cols[1].segmented_control(
-        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
-        help="Input channels of the layer.", **state.bind("space", "rgb", choices=SPACES))
-    seed = cols[2].number_input("Seed", min_value=0, max_value=999_999, step=1,
-                                help="Seed of the layer's random weights (the same for every activation).",
-                                **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
-    names = st.multiselect(
-        "Activations", ACTIVATIONS,
-        help=f"Pick any of the {len(ACTIVATIONS)} element-wise activations in keras.activations.",
-        **state.bind("acts", DEFAULT_SET, cast=state.list_of(ACTIVATIONS)))
-    return layer, space, int(seed), names
+        **state.page_bind("layer", LAYERS[0], choices=LAYERS))
+    space = controls.space_control(cols[1], default="rgb", help_text="Input channels of the layer.")
+    seed = controls.seed_control(
+        cols[2], help_text="Seed of the layer's random weights (the same for every activation).")
+    names = controls.activations_control(
+        default=DEFAULT_SET,
+        help_text=f"Pick any of the {len(ACTIVATIONS)} element-wise activations in keras.activations.")
+    return layer, space, seed, names
 
 
+state.enter_page("activations")
 choice = image_choice(second=False)
 panels.page_header(
     "Activations",
@@ -41,7 +35,7 @@ panels.page_header(
     "stretched unless the activation's range is already [0, 1] (each panel says which).",
     choice,
 )
-layer, space, seed, names = controls()
+layer, space, seed, names = activation_controls()
 if not names:
     st.info("Pick at least one activation above.")
 with st.spinner("Applying activations…"):

@@ -1,30 +1,26 @@
 """Cheat sheet: every panel of the seed sheet for the chosen image(s) at once, with a PNG download."""
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
-SEEDS = range(0, 1_000_000)
+COLUMNS = (3, 4, 5, 6, 8)
 
 
 def sheet_controls() -> tuple[tuple[str, ...], int, int]:
     cols = st.columns([3, 1, 1], gap="medium")
-    spaces = cols[0].multiselect(
-        "Colour spaces", SPACES, format_func=SPACE_LABELS.get,
-        help="Spaces of the merging and pooling panels (Dense and Conv panels work in RGB).",
-        **state.bind("spaces", list(SPACES), cast=state.list_of(SPACES)))
-    seed = cols[1].number_input("Seed", min_value=0, max_value=999_999, step=1,
-                                help="Seed of every untrained layer on the sheet.",
-                                **state.bind("seed", 0, choices=SEEDS, cast=int))
-    columns = cols[2].select_slider("Panels per row", (3, 4, 5, 6, 8),
-                                    help="Fewer panels per row show each bigger (good on a projector). Merging and pooling "
-                                         "always have one column per colour space.",
-                                    **state.bind("cols", 5, choices=(3, 4, 5, 6, 8), cast=int))
-    return tuple(s for s in SPACES if s in spaces) or ("rgb",), int(seed), columns
+    spaces = controls.spaces_control(
+        cols[0], help_text="Spaces of the merging and pooling panels (Dense and Conv panels work in RGB).")
+    seed = controls.seed_control(cols[1], default=0, help_text="Seed of every untrained layer on the sheet.")
+    columns = cols[2].select_slider(
+        "Panels per row", COLUMNS,
+        help="Fewer panels per row show each bigger (good on a projector). Merging and pooling "
+             "always have one column per colour space.",
+        **state.page_bind("cols", 5, choices=COLUMNS, cast=int))
+    return spaces or ("rgb",), seed, columns
 
 
+state.enter_page("cheat_sheet")
 choice = image_choice(second=True)
 panels.page_header(
     "Cheat sheet",
@@ -39,12 +35,12 @@ with st.spinner("Computing the whole sheet…"):
 
 
 png_cols = st.columns([2, 3], vertical_alignment="center")
-if png_cols[0].button("Make the sheet PNG", icon=":material/image:", key="make_png",
+if png_cols[0].button("Make the sheet PNG", icon=":material/image:", key=state.page_key("make_png"),
                       help="Draws every panel with its title into one PNG (matplotlib); takes a few seconds."):
     with st.spinner(f"Drawing {len(items)} panels into one PNG…"):
         compute.sheet_png(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
-    st.session_state["_sheet_png_for"] = (choice.key, choice.other_key, spaces, seed)
-if st.session_state.get("_sheet_png_for") == (choice.key, choice.other_key, spaces, seed):
+    st.session_state[state.page_key("png_for")] = (choice.key, choice.other_key, spaces, seed)
+if st.session_state.get(state.page_key("png_for")) == (choice.key, choice.other_key, spaces, seed):
     png = compute.sheet_png(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
     png_cols[1].download_button(
         f"Download the sheet ({len(png) / 1e6:.1f} MB PNG)", data=png,

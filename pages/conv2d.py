@@ -1,22 +1,17 @@
 """Conv2D: random filters (one or two layers) and a kernel editor with classic hand-made kernels."""
-import random
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES, ImageError
-from vizcore.layers import ACTIVATIONS, KERNEL_PRESETS
+from vizcore import ImageError
+from vizcore.layers import KERNEL_PRESETS
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 VIEWS = ("Random filters", "Two layers", "Kernel editor")
 KERNEL_SIZES = tuple(range(1, 12))
 FILTERS = tuple(range(1, 17))
 STRIDES = (1, 2, 3, 4)
-PADDINGS = ("same", "valid")
-SEEDS = range(0, 1_000_000)
 PRESETS = tuple(KERNEL_PRESETS)
 PRESET_LABELS = {name: name.replace("_", " ").capitalize() for name in PRESETS}
 PRESET_HELP = {
@@ -29,54 +24,35 @@ PRESET_HELP = {
     "sharpen": "Centre minus neighbours: exaggerates differences, edges pop.",
     "emboss": "A diagonal gradient that looks like light from the top left.",
 }
-
-
-def _reroll() -> None:
-    value = random.randrange(1, 1_000_000)
-    st.session_state["seed"] = value
-    state.remember("seed", value, default=compute.DEFAULT_SEED)
+SEED_HELP = "Seed of the GlorotUniform initialiser: the same seed always gives the same filters."
 
 
 def common_controls(*, with_activation: bool = True) -> tuple[str, str, str | None]:
     cols = st.columns([2, 1, 1], gap="medium")
-    space = cols[0].segmented_control(
-        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
-        help="Input channels of the convolution: 1 in luminance, 3 otherwise. A filter has one k×k slice per input channel.",
-        **state.bind("space", "rgb", choices=SPACES))
-    padding = cols[1].segmented_control(
-        "Padding", PADDINGS, required=True,
-        help='"same": zeros around the border keep the size (divided by strides). "valid": only where the kernel fits, '
-             "so the output shrinks by k − 1.",
-        **state.bind("padding", "same", choices=PADDINGS))
-    activation = cols[2].selectbox(
-        "Activation", ACTIVATIONS, help="Applied to each output value after the weighted sum.",
-        **state.bind("activation", "relu", choices=ACTIVATIONS)) if with_activation else None
+    space = controls.space_control(
+        cols[0], default="rgb",
+        help_text="Input channels of the convolution: 1 in luminance, 3 otherwise. "
+                  "A filter has one k×k slice per input channel.")
+    padding = controls.padding_control(
+        cols[1], help_text='"same": zeros around the border keep the size (divided by strides). '
+                           '"valid": only where the kernel fits, so the output shrinks by k − 1.')
+    activation = controls.activation_control(
+        cols[2], default="relu", help_text="Applied to each output value after the weighted sum.",
+    ) if with_activation else None
     return space, padding, activation
-
-
-def seed_control(container) -> int:
-    cols = container.columns([1, 1], vertical_alignment="bottom")
-    seed = cols[0].number_input(
-        "Seed", min_value=0, max_value=999_999, step=1,
-        help="Seed of the GlorotUniform initialiser: the same seed always gives the same filters.",
-        **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
-    cols[1].button("New", icon=":material/casino:", on_click=_reroll,
-                   help="Re-roll: draw new random filters (a random new seed).", width="stretch")
-    return int(seed)
 
 
 def random_controls() -> tuple[int, int, int, int]:
     cols = st.columns([1, 1, 1, 1.5], gap="medium")
-    kernel_size = cols[0].select_slider(
-        "Kernel size", KERNEL_SIZES, help="Each filter looks at a k×k neighbourhood (kernel_size=k).",
-        **state.bind("k", 3, choices=KERNEL_SIZES, cast=int))
+    kernel_size = controls.kernel_size_control(
+        cols[0], default=3, sizes=KERNEL_SIZES, help_text="Each filter looks at a k×k neighbourhood (kernel_size=k).")
     filters = cols[1].select_slider(
         "Filters", FILTERS, help="Number of filters = number of output maps; every map is shown below.",
-        **state.bind("filters", 4, choices=FILTERS, cast=int))
-    strides = cols[2].select_slider(
-        "Strides", STRIDES, help="Step between positions: strides 2 halves the output's width and height.",
-        **state.bind("strides", 1, choices=STRIDES, cast=int))
-    seed = seed_control(cols[3])
+        **state.page_bind("filters", 4, choices=FILTERS, cast=int))
+    strides = controls.strides_control(
+        cols[2], default=1, choices=STRIDES,
+        help_text="Step between positions: strides 2 halves the output's width and height.")
+    seed = controls.seed_control(cols[3], help_text=SEED_HELP, reroll=True)
     return kernel_size, filters, strides, seed
 
 
@@ -84,21 +60,21 @@ def stack_controls() -> tuple[tuple[tuple[int, int, int, str], ...], int]:
     cols = st.columns(3, gap="medium")
     with cols[0]:
         st.markdown("**Layer 1**")
-        f1 = st.select_slider("Layer 1 filters", FILTERS, help="Maps produced by the first layer, all fed to the second.",
-                              **state.bind("f1", 4, choices=FILTERS, cast=int))
-        k1 = st.select_slider("Layer 1 kernel size", KERNEL_SIZES, help="k×k window of the first layer.",
-                              **state.bind("k1", 3, choices=KERNEL_SIZES, cast=int))
-        a1 = st.selectbox("Layer 1 activation", ACTIVATIONS, help="Non-linearity between the two layers.",
-                          **state.bind("a1", "relu", choices=ACTIVATIONS))
+        f1 = st.select_slider("Layer 1 filters", FILTERS,
+                              help="Maps produced by the first layer, all fed to the second.",
+                              **state.page_bind("f1", 4, choices=FILTERS, cast=int))
+        k1 = controls.kernel_size_control(label="Layer 1 kernel size", name="k1", default=3, sizes=KERNEL_SIZES,
+                                          help_text="k×k window of the first layer.")
+        a1 = controls.activation_control(label="Layer 1 activation", name="a1", default="relu",
+                                         help_text="Non-linearity between the two layers.")
     with cols[1]:
         st.markdown("**Layer 2** (1 filter)")
-        k2 = st.select_slider("Layer 2 kernel size", KERNEL_SIZES,
-                              help="k×k window of the second layer, over all of layer 1's maps.",
-                              **state.bind("k2", 3, choices=KERNEL_SIZES, cast=int))
-        a2 = st.selectbox("Layer 2 activation", ACTIVATIONS, help="Activation of the final map.",
-                          **state.bind("a2", "tanh", choices=ACTIVATIONS))
+        k2 = controls.kernel_size_control(label="Layer 2 kernel size", name="k2", default=3, sizes=KERNEL_SIZES,
+                                          help_text="k×k window of the second layer, over all of layer 1's maps.")
+        a2 = controls.activation_control(label="Layer 2 activation", name="a2", default="tanh",
+                                         help_text="Activation of the final map.")
     with cols[2]:
-        seed = seed_control(st)
+        seed = controls.seed_control(help_text=SEED_HELP, reroll=True)
     return ((f1, k1, 1, a1), (1, k2, 1, a2)), seed
 
 
@@ -120,33 +96,41 @@ def _parse_kernel(text: str) -> list[list[float]]:
     return np.asarray(values, dtype=np.float64).reshape(side, side).tolist()
 
 
+def _bump_editor() -> None:
+    """Give the kernel grid a new key: a fresh grid showing the remembered kernel."""
+    version = state.page_key("editor_version")
+    st.session_state[version] = st.session_state.get(version, 0) + 1
+
+
 def _on_preset() -> None:
-    name = st.session_state["preset"]
-    state.remember("preset", name, default="sobel_x")
-    state.remember("kernel", KERNEL_PRESETS[name].astype(float).tolist(), url=False)
-    st.session_state["_kernel_version"] = st.session_state.get("_kernel_version", 0) + 1
+    key = state.page_key("preset")
+    name = st.session_state[key]
+    state.remember(key, name, default="sobel_x")
+    state.remember(state.page_key("kernel"), KERNEL_PRESETS[name].astype(float).tolist(), url=False)
+    _bump_editor()
 
 
 def editor_key() -> str:
     """Key of the kernel grid; a new key (a fresh grid) after a preset change or a page visit."""
-    return f"kernel-editor-{st.session_state.get('_kernel_version', 0)}"
+    return state.page_key(f"editor{st.session_state.get(state.page_key('editor_version'), 0)}")
 
 
 def kernel_controls() -> tuple[str, np.ndarray]:
     """Preset picker + editable k×k grid; returns (preset name, kernel actually applied)."""
     left, right = st.columns([1, 1], gap="large")
-    bound = state.bind("preset", "sobel_x", choices=PRESETS)
+    bound = state.page_bind("preset", "sobel_x", choices=PRESETS)
     preset = left.selectbox(
         "Preset", PRESETS, format_func=PRESET_LABELS.get,
         help="Classic hand-made kernels. Pick one, then edit any cell on the right; the picture updates at once.",
         key=bound["key"], on_change=_on_preset)
     left.caption(PRESET_HELP[preset])
-    if state.recall("kernel") is None:
-        from_url = state.url_param("kernel", None, cast=_parse_kernel)
-        state.remember("kernel", from_url or KERNEL_PRESETS[preset].astype(float).tolist(), url=False)
+    kernel_key = state.page_key("kernel")
+    if state.recall(kernel_key) is None:
+        from_url = state.url_param(kernel_key, None, cast=_parse_kernel)
+        state.remember(kernel_key, from_url or KERNEL_PRESETS[preset].astype(float).tolist(), url=False)
     if state.is_fresh_visit():
-        st.session_state["_kernel_version"] = st.session_state.get("_kernel_version", 0) + 1
-    base = np.asarray(state.recall("kernel"), dtype=np.float64)
+        _bump_editor()
+    base = np.asarray(state.recall(kernel_key), dtype=np.float64)
     side = base.shape[0]
     frame = pd.DataFrame(base, columns=[f"col {i + 1}" for i in range(side)])
     with right:
@@ -159,15 +143,16 @@ def kernel_controls() -> tuple[str, np.ndarray]:
                      "(a correlation) and sums over the input channels.") for c in frame.columns},
         )
     kernel = np.clip(np.nan_to_num(edited.to_numpy(dtype=np.float64), nan=0.0), -KERNEL_LIMIT, KERNEL_LIMIT)
-    state.remember("kernel", kernel.tolist(), url=False)
+    state.remember(kernel_key, kernel.tolist(), url=False)
     preset_kernel = KERNEL_PRESETS[preset]
     changed = kernel.shape != preset_kernel.shape or not np.allclose(kernel, preset_kernel)
-    state.put("kernel", _kernel_text(kernel) if changed else None)
+    state.put(kernel_key, _kernel_text(kernel) if changed else None)
     if changed:
         right.caption(f"Edited from “{PRESET_LABELS[preset]}”. The link above keeps your kernel.")
     return preset, kernel
 
 
+state.enter_page("conv2d")
 choice = image_choice(second=False)
 panels.page_header(
     "Conv2D",
@@ -181,7 +166,7 @@ view = st.segmented_control(
     "View", VIEWS, required=True,
     help="Random filters: one seeded layer with all its output maps. Two layers: a small stack. "
          "Kernel editor: your own 3×3 kernel, e.g. an edge detector.",
-    **state.bind("view", VIEWS[0], choices=VIEWS))
+    **state.page_bind("view", VIEWS[0], choices=VIEWS))
 space, padding, activation = common_controls(with_activation=view != "Two layers")
 
 def show_selected_view() -> None:

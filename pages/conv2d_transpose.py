@@ -1,50 +1,38 @@
 """Conv2DTranspose: learned upsampling; how kernel size and strides set the output size."""
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES
-from vizcore.layers import ACTIVATIONS
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 KERNEL_SIZES = tuple(range(1, 9))
 STRIDES = (1, 2, 3, 4)
-PADDINGS = ("same", "valid")
 INPUT_SIDES = (32, 64, 128, 256)
-SEEDS = range(0, 1_000_000)
 
 
 def transpose_controls() -> dict:
     cols = st.columns(4, gap="medium")
-    k = cols[0].select_slider("Kernel size", KERNEL_SIZES,
-                              help="Each input pixel stamps a k×k patch of weights onto the output.",
-                              **state.bind("k", 4, choices=KERNEL_SIZES, cast=int))
-    s = cols[1].select_slider("Strides", STRIDES,
-                              help="Distance between stamps in the output: the upsampling factor.",
-                              **state.bind("strides", 2, choices=STRIDES, cast=int))
-    activation = cols[2].selectbox("Activation", ACTIVATIONS, help="Applied to every output value.",
-                                   **state.bind("activation", "linear", choices=ACTIVATIONS))
-    padding = cols[3].segmented_control(
-        "Padding", PADDINGS, required=True,
-        help='"same": output exactly strides × input. "valid": the stamps that stick out at the border '
-             "are kept, so the output is max(k − s, 0) pixels larger.",
-        **state.bind("padding", "same", choices=PADDINGS))
+    k = controls.kernel_size_control(cols[0], default=4, sizes=KERNEL_SIZES,
+                                     help_text="Each input pixel stamps a k×k patch of weights onto the output.")
+    s = controls.strides_control(cols[1], default=2, choices=STRIDES,
+                                 help_text="Distance between stamps in the output: the upsampling factor.")
+    activation = controls.activation_control(cols[2], default="linear", help_text="Applied to every output value.")
+    padding = controls.padding_control(
+        cols[3], help_text='"same": output exactly strides × input. "valid": the stamps that stick out at the '
+                           "border are kept, so the output is max(k − s, 0) pixels larger.")
     cols = st.columns([2, 1, 1], gap="medium")
-    space = cols[0].segmented_control(
-        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
-        help="Input channels (1 in luminance, 3 otherwise); the kernel has one k×k slice per channel.",
-        **state.bind("space", "rgb", choices=SPACES))
+    space = controls.space_control(
+        cols[0], default="rgb",
+        help_text="Input channels (1 in luminance, 3 otherwise); the kernel has one k×k slice per channel.")
     side = cols[1].select_slider(
         "Input size (longer side, px)", INPUT_SIDES,
         help="The image is shrunk first so the pattern each stamp leaves is visible (and the output stays small).",
-        **state.bind("in_side", 64, choices=INPUT_SIDES, cast=int))
-    seed = cols[2].number_input("Seed", min_value=0, max_value=999_999, step=1,
-                                help="Seed of the GlorotUniform initialiser for the kernel.",
-                                **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
+        **state.page_bind("in_side", 64, choices=INPUT_SIDES, cast=int))
+    seed = controls.seed_control(cols[2], help_text="Seed of the GlorotUniform initialiser for the kernel.")
     return dict(kernel_size=k, strides=s, activation=activation, padding=padding, space=space, side=side,
-                seed=int(seed))
+                seed=seed)
 
 
+state.enter_page("conv2d_transpose")
 choice = image_choice(second=False)
 panels.page_header(
     "Conv2DTranspose",

@@ -1,38 +1,32 @@
 """Dense: one Dense layer on every pixel, and a fully connected Flatten → Dense → Reshape."""
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
-from vizcore import SPACES
-from vizcore.layers import ACTIVATION_INFO, ACTIVATIONS
+from vizcore.layers import ACTIVATION_INFO
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 DEFAULT_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softplus")
-SEEDS = range(0, 1_000_000)
 UNITS = tuple(range(1, 9))
 FC_SIZES = (8, 16, 24, 32, 48, 64)
 
 
 def per_pixel_controls() -> tuple[str, int, int, list[str]]:
     cols = st.columns([2, 1, 1], gap="medium")
-    space = cols[0].segmented_control(
-        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
-        help="The channels each pixel brings to the layer: 1 in luminance, 3 otherwise.",
-        **state.bind("space", "luminance", choices=SPACES))
+    space = controls.space_control(
+        cols[0], default="luminance",
+        help_text="The channels each pixel brings to the layer: 1 in luminance, 3 otherwise.")
     units = cols[1].select_slider(
         "Units", UNITS, help="Outputs per pixel (Dense(units)). Each unit is one output map; all are shown.",
-        **state.bind("units", 1, choices=UNITS, cast=int))
-    seed = cols[2].number_input(
-        "Seed", min_value=0, max_value=999_999, step=1,
-        help="Seed of the GlorotUniform initialiser: the same seed always gives the same random weights.",
-        **state.bind("seed", compute.DEFAULT_SEED, choices=SEEDS, cast=int))
-    names = st.multiselect(
-        "Activations", ACTIVATIONS,
-        help="Each activation gets its own panel: the same Dense weights, a different non-linearity after them.",
-        **state.bind("acts", list(DEFAULT_ACTIVATIONS), cast=state.list_of(ACTIVATIONS)))
-    return space, units, int(seed), names
+        **state.page_bind("units", 1, choices=UNITS, cast=int))
+    seed = controls.seed_control(
+        cols[2], help_text="Seed of the GlorotUniform initialiser: the same seed always gives the same random weights.")
+    names = controls.activations_control(
+        default=DEFAULT_ACTIVATIONS,
+        help_text="Each activation gets its own panel: the same Dense weights, a different non-linearity after them.")
+    return space, units, seed, names
 
 
+state.enter_page("dense")
 choice = image_choice(second=False)
 panels.page_header(
     "Dense",
@@ -71,10 +65,9 @@ def fully_connected(space: str, seed: int, units: int) -> None:
         "Image size (side, px)", FC_SIZES,
         help="The image is shrunk to size × size first. The weight matrix has size²·C rows (inputs) and "
              "size² columns (one output per pixel), so it explodes with the size: 64×64 RGB needs 50 million.",
-        **state.bind("fc_size", 32, choices=FC_SIZES, cast=int))
-    fc_act = cols[1].selectbox(
-        "Activation", ACTIVATIONS, help="Applied after the fully connected Dense layer.",
-        **state.bind("fc_act", "linear", choices=ACTIVATIONS))
+        **state.page_bind("fc_size", 32, choices=FC_SIZES, cast=int))
+    fc_act = controls.activation_control(cols[1], name="fc_act", default="linear",
+                                         help_text="Applied after the fully connected Dense layer.")
     with st.spinner("Building a fully connected layer…"):
         fc = compute.dense_fully_connected(choice.key, fc_act, seed, size, space, choice.image)
         pixel = compute.dense(choice.key, "linear", seed, units, space, choice.image)
@@ -89,7 +82,8 @@ def fully_connected(space: str, seed: int, units: int) -> None:
                   help="size²·C inputs × size² outputs weights + one bias per output.")
         st.markdown(
             f"**Why so different?** Per pixel, Dense only mixes one pixel's {1 if space == 'luminance' else 3} "
-            f"channel value(s), and the same weights are reused at all {choice.image.shape[0] * choice.image.shape[1]:,} "
+            f"channel value(s), and the same weights are reused at all "
+            f"{choice.image.shape[0] * choice.image.shape[1]:,} "
             f"pixels: {pixel.params:,} parameters whatever the image size. After `Flatten`, every one of the "
             f"{size}×{size} output values has its own weight for every input value, so the count grows with "
             f"the **square** of the number of pixels. That is why networks use convolutions (local, shared "

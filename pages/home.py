@@ -4,15 +4,17 @@ from pathlib import Path
 import streamlit as st
 
 from ui import compute, panels
+from ui.controls import SPACE_LABELS
 from ui.sidebar import image_choice
 
 ROOT = Path(__file__).resolve().parents[1]
 
 SPACE_TEXT = {
-    "luminance": ("Luminance", "One channel: brightness as the eye weighs it (Y = 0.299 R + 0.587 G + 0.114 B)."),
-    "rgb": ("RGB", "Red, green and blue light: what the screen shows and what most networks are fed."),
-    "hsv": ("HSV", "Hue (which colour, around the wheel), saturation (how vivid), value (how bright)."),
-    "ycbcr": ("YCbCr", "Luma plus two colour differences, as inside a JPEG; Cb and Cr are 0.5 (mid grey) where there is no colour."),
+    "luminance": "One channel: brightness as the eye weighs it (Y = 0.299 R + 0.587 G + 0.114 B).",
+    "rgb": "Red, green and blue light: what the screen shows and what most networks are fed.",
+    "hsv": "Hue (which colour, around the wheel), saturation (how vivid), value (how bright).",
+    "ycbcr": "Luma plus two colour differences, as inside a JPEG; Cb and Cr are 0.5 (mid grey) where there is "
+             "no colour.",
 }
 
 SECTIONS = [
@@ -72,7 +74,7 @@ st.markdown(
     "given in: each channel below is one input plane, shown as grey (black = 0, white = 1)."
 )
 for space, planes in compute.channels(choice.key, choice.image):
-    label, text = SPACE_TEXT[space]
+    label, text = SPACE_LABELS[space], SPACE_TEXT[space]
     cols = st.columns([1.2, 1, 1, 1], gap="small")
     with cols[0]:
         st.markdown(f"**{label}**")

@@ -1,12 +1,11 @@
 """Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate of two images."""
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
 from vizcore import SPACES
 from vizcore.layers import MERGE_KINDS
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 KIND_HELP = {
     "Add": "a + b, value by value (bright areas saturate at 1).",
     "Subtract": "a − b (negative values are clipped to 0: black).",
@@ -24,15 +23,15 @@ def single_controls() -> tuple[str, str]:
         "Merge layer", MERGE_KINDS, required=True,
         help="Which keras.layers merge layer combines the two images. " +
              " ".join(f"{k}: {v}" for k, v in KIND_HELP.items()),
-        **state.bind("kind", "Add", choices=MERGE_KINDS))
-    space = cols[1].segmented_control(
-        "Colour space", SPACES, required=True, format_func=SPACE_LABELS.get,
-        help="Both images are converted to this space, merged there, clipped to [0, 1] and converted back "
-             "to RGB to be shown. The same layer gives different pictures in different spaces.",
-        **state.bind("space", "rgb", choices=SPACES))
+        **state.page_bind("kind", "Add", choices=MERGE_KINDS))
+    space = controls.space_control(
+        cols[1], default="rgb",
+        help_text="Both images are converted to this space, merged there, clipped to [0, 1] and converted "
+                  "back to RGB to be shown. The same layer gives different pictures in different spaces.")
     return kind, space
 
 
+state.enter_page("merging")
 choice = image_choice(second=True)
 panels.page_header(
     "Merging layers",

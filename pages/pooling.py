@@ -1,42 +1,34 @@
 """Pooling: max and average pooling in four colour spaces, global average pooling, depth-wise max."""
 import streamlit as st
 
-from ui import compute, panels, state
+from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
 from vizcore import SPACES, ImageError
 
-SPACE_LABELS = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
 SIZES = tuple(range(1, 17))
-PADDINGS = ("same", "valid")
 
 
 def pool_controls() -> tuple[int, int, str]:
     cols = st.columns(3, gap="medium")
-    size = cols[0].select_slider(
-        "Pool size", SIZES,
-        help="Side of the square window each output value summarises (pool_size=(n, n)). "
-             "Bigger windows give bigger blocks and a smaller output.",
-        **state.bind("size", 4, choices=SIZES, cast=int))
+    size = controls.kernel_size_control(
+        cols[0], label="Pool size", name="size", default=4, sizes=SIZES,
+        help_text="Side of the square window each output value summarises (pool_size=(n, n)). "
+                  "Bigger windows give bigger blocks and a smaller output.")
     tied = cols[1].toggle(
         "Strides = pool size", help="Keras's default: windows side by side, no overlap and no gaps. "
                                     "Turn off to choose the step yourself.",
-        **state.bind("tied", True, cast=bool))
-    if tied:
-        strides = size
-    else:
-        strides = cols[1].select_slider(
-            "Strides", SIZES,
-            help="How far the window moves between outputs. Smaller than the pool size: windows overlap; "
-                 "larger: pixels are skipped.",
-            **state.bind("strides", 4, choices=SIZES, cast=int))
-    padding = cols[2].segmented_control(
-        "Padding", PADDINGS, required=True,
-        help='"same": the edge is padded so every pixel is covered, output = ceil(H / strides). '
-             '"valid": only whole windows, output = floor((H − size) / strides) + 1.',
-        **state.bind("padding", "same", choices=PADDINGS))
+        **state.page_bind("tied", True, cast=bool))
+    strides = size if tied else controls.strides_control(
+        cols[1], default=4, choices=SIZES,
+        help_text="How far the window moves between outputs. Smaller than the pool size: windows overlap; "
+                  "larger: pixels are skipped.")
+    padding = controls.padding_control(
+        cols[2], help_text='"same": the edge is padded so every pixel is covered, output = ceil(H / strides). '
+                           '"valid": only whole windows, output = floor((H − size) / strides) + 1.')
     return size, strides, padding
 
 
+state.enter_page("pooling")
 choice = image_choice(second=False)
 panels.page_header(
     "Pooling",
@@ -86,7 +78,7 @@ cols = st.columns(len(SPACES), gap="small")
 for col, s, view in zip(cols, SPACES, swatches):
     with col:
         st.image(view.display, output_format=view.display_format, width=160)
-        st.markdown(f"**{SPACE_LABELS[s]}** · {view.caption}")
+        st.markdown(f"**{controls.SPACE_LABELS[s]}** · {view.caption}")
         st.caption(view.explanation)
         with st.expander("Keras code"):
             st.code(view.code or "", language="python")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import vizcore
-from tests.apptest_helpers import assert_image_close, capture_media, image_urls, open_app, png_bytes
+from tests.apptest_helpers import APP, TIMEOUT, assert_image_close, capture_media, image_urls, open_app, png_bytes
 
 SIDE = 512
 
@@ -80,18 +81,19 @@ def test_merging_shows_inputs_result_and_full_grid(media):
 def test_merging_controls_change_the_panel_and_the_url(media):
     at = open_app("merging")
     before = image_urls(at)[2]
-    at.segmented_control(key="kind").set_value("Multiply").run()
-    at.segmented_control(key="space").set_value("luminance").run()
+    at.segmented_control(key="merging.kind").set_value("Multiply").run()
+    at.segmented_control(key="merging.space").set_value("luminance").run()
     after = image_urls(at)[2]
     assert after != before
     grey = luma(sample()) * luma(other_sample())
     assert_image_close(media.png(after), np.repeat(grey[..., None], 3, axis=-1))
-    assert dict(at.query_params) == {"kind": "Multiply", "space": "luminance"}
+    assert dict(at.query_params) == {"merging.kind": "Multiply", "merging.space": "luminance"}
 
 
 def test_merging_url_restores_the_view(media):
-    at = open_app("merging", query={"kind": "Maximum", "space": "rgb", "sample": "Cat", "other": "Text"})
-    assert at.segmented_control(key="kind").value == "Maximum"
+    at = open_app("merging", query={"merging.kind": "Maximum", "merging.space": "rgb", "sample": "Cat",
+                                    "other": "Text"})
+    assert at.segmented_control(key="merging.kind").value == "Maximum"
     a, b = sample("Cat"), other_sample("Text")
     b = vizcore.match_size(vizcore.load_sample("Text", max_side=SIDE).image, a).astype(np.float64)
     assert_image_close(media.png(image_urls(at)[2]), np.maximum(a, b))
@@ -125,11 +127,11 @@ def test_pooling_matches_numpy_blocks_and_reacts_to_size(media):
     a = sample()
     assert_image_close(media.png(urls[1]), block_reduce(a, 4, np.max))    # max, RGB (default size 4)
     assert_image_close(media.png(urls[5]), block_reduce(a, 4, np.mean))   # average, RGB
-    at.select_slider(key="size").set_value(8).run()
+    at.select_slider(key="pooling.size").set_value(8).run()
     urls8 = image_urls(at)
     assert urls8[1] != urls[1]
     assert_image_close(media.png(urls8[1]), block_reduce(a, 8, np.max))
-    assert at.query_params["size"] in ("8", ["8"])
+    assert at.query_params["pooling.size"] in ("8", ["8"])
     assert "64×64" in captions_text(at)
 
 
@@ -145,9 +147,25 @@ def test_pooling_depthwise_max_on_rgb_is_the_channel_max(media):
 
 
 def test_pooling_url_restores_untied_strides():
-    at = open_app("pooling", query={"size": "3", "tied": "0", "strides": "2", "padding": "valid"})
-    assert at.select_slider(key="strides").value == 2
+    at = open_app("pooling", query={"pooling.size": "3", "pooling.tied": "0", "pooling.strides": "2",
+                                    "pooling.padding": "valid"})
+    assert at.select_slider(key="pooling.strides").value == 2
     assert "255×255" in captions_text(at)  # floor((512 - 3) / 2) + 1
+    assert at.query_params["pooling.strides"] in ("2", ["2"])
+
+
+def test_an_old_link_without_page_names_still_opens_its_page():
+    """Links made before settings were namespaced (``/pooling?size=3``) set that page only."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update({"size": "3", "tied": "0", "strides": "2", "padding": "valid"})
+    at.switch_page("pages/pooling.py").run()
+    assert not at.exception
+    assert at.select_slider(key="pooling.strides").value == 2
+    assert "255×255" in captions_text(at)
+    assert at.query_params["pooling.size"] in ("3", ["3"]) and "size" not in at.query_params
+    at.switch_page("pages/conv2d.py").run()  # another page keeps its own padding and strides
+    assert at.segmented_control(key="conv2d.padding").value == "same"
+    assert at.select_slider(key="conv2d.strides").value == 1
 
 
 # --------------------------------------------------------------------------- dense
@@ -162,21 +180,21 @@ def test_dense_panels_and_parameter_counts(media):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Per-pixel Dense parameters"] == "2"
     assert metrics["Fully connected parameters"] == "1,049,600"  # 32·32 · 32·32 + 32·32
-    at.select_slider(key="fc_size").set_value(16).run()
+    at.select_slider(key="dense.fc_size").set_value(16).run()
     assert {m.label: m.value for m in at.metric}["Fully connected parameters"] == "65,792"
-    at.segmented_control(key="space").set_value("rgb").run()
+    at.segmented_control(key="dense.space").set_value("rgb").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Per-pixel Dense parameters"] == "4"
     assert metrics["Fully connected parameters"] == f"{16 * 16 * 3 * 16 * 16 + 16 * 16:,}"
 
 
 def test_dense_activation_list_follows_the_multiselect_and_url():
-    at = open_app("dense", query={"acts": "relu,tanh,not-an-activation"})
-    assert at.multiselect(key="acts").value == ["relu", "tanh"]
+    at = open_app("dense", query={"dense.acts": "relu,tanh,not-an-activation"})
+    assert at.multiselect(key="dense.acts").value == ["relu", "tanh"]
     assert len(image_urls(at)) == 2 + 1
-    at.multiselect(key="acts").select("elu").run()
+    at.multiselect(key="dense.acts").select("elu").run()
     assert len(image_urls(at)) == 3 + 1
-    assert at.query_params["acts"] in ("relu,tanh,elu", ["relu,tanh,elu"])
+    assert at.query_params["dense.acts"] in ("relu,tanh,elu", ["relu,tanh,elu"])
 
 
 # --------------------------------------------------------------------------- conv2d
@@ -187,24 +205,27 @@ def test_conv2d_random_filters_show_every_map():
     assert len(image_urls(at)) == 1 + 4
     assert "112 parameters" in captions_text(at)  # 3·3·3·4 + 4
     before = image_urls(at)
-    at.select_slider(key="filters").set_value(8).run()
+    at.select_slider(key="conv2d.filters").set_value(8).run()
     assert len(image_urls(at)) == 1 + 8
-    at.select_slider(key="filters").set_value(4).run()
+    at.select_slider(key="conv2d.filters").set_value(4).run()
     reroll = [b for b in at.main.button if b.label == "New"][0]
     reroll.click().run()
     assert image_urls(at)[0] != before[0]
-    assert int(at.number_input(key="seed").value) != 2
+    assert int(at.number_input(key="conv2d.seed").value) != 2
 
 
 def test_conv2d_two_layers_view():
-    at = open_app("conv2d", query={"view": "Two layers"})
+    at = open_app("conv2d", query={"conv2d.view": "Two layers"})
     assert not at.exception
     assert len(image_urls(at)) == 1 + 4  # the stack's output + layer 1's four maps
     assert f"{3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 1 + 1} parameters" in captions_text(at)
 
 
+KERNEL_EDITOR = {"conv2d.view": "Kernel editor", "conv2d.space": "luminance", "conv2d.activation": "linear"}
+
+
 def test_kernel_editor_sobel_matches_a_hand_correlation(media):
-    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear"})
+    at = open_app("conv2d", query=KERNEL_EDITOR)
     urls = image_urls(at)
     assert len(urls) == 2
     sobel_x = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
@@ -212,8 +233,7 @@ def test_kernel_editor_sobel_matches_a_hand_correlation(media):
 
 
 def test_kernel_editor_cell_edit_applies_live_and_goes_in_the_url(media):
-    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
-                                   "preset": "identity"})
+    at = open_app("conv2d", query={**KERNEL_EDITOR, "conv2d.preset": "identity"})
     editor = at.data_editor[0]
     before = image_urls(at)[1]
     assert_image_close(media.png(before), minmax(luma(sample())))
@@ -223,12 +243,12 @@ def test_kernel_editor_cell_edit_applies_live_and_goes_in_the_url(media):
     after = image_urls(at)[1]
     assert after != before
     assert_image_close(media.png(after), minmax(correlate_same(luma(sample()), kernel)))
-    assert at.query_params["kernel"] in ("0,0,0,-1,1,0,0,0,0", ["0,0,0,-1,1,0,0,0,0"])
+    assert at.query_params["conv2d.kernel"] in ("0,0,0,-1,1,0,0,0,0", ["0,0,0,-1,1,0,0,0,0"])
 
 
 def test_kernel_from_url_is_restored(media):
-    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
-                                   "preset": "blur", "kernel": "0,1,0,0,0,0,0,-1,0"})
+    at = open_app("conv2d", query={**KERNEL_EDITOR, "conv2d.preset": "blur",
+                                   "conv2d.kernel": "0,1,0,0,0,0,0,-1,0"})
     kernel = np.array([[0, 1, 0], [0, 0, 0], [0, -1, 0]], dtype=np.float64)
     assert_image_close(media.png(image_urls(at)[1]), minmax(correlate_same(luma(sample()), kernel)))
 
@@ -236,8 +256,7 @@ def test_kernel_from_url_is_restored(media):
 @pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d,e,f,g,h,i", "nan,0,0,0,0,0,0,0,0",
                                  ",".join(["1e308"] * 9)])  # finite in float64, inf in float32
 def test_bad_kernel_in_url_falls_back_to_the_preset(bad, media):
-    at = open_app("conv2d", query={"view": "Kernel editor", "space": "luminance", "activation": "linear",
-                                   "preset": "identity", "kernel": bad})
+    at = open_app("conv2d", query={**KERNEL_EDITOR, "conv2d.preset": "identity", "conv2d.kernel": bad})
     assert not at.exception
     assert_image_close(media.png(image_urls(at)[1]), minmax(luma(sample())))
 
@@ -247,9 +266,10 @@ def test_bad_kernel_in_url_falls_back_to_the_preset(bad, media):
 
 @pytest.mark.parametrize("query, output", [
     ({}, "128×128"),                                          # k4 s2 same on 64×64
-    ({"strides": "3"}, "192×192"),
-    ({"padding": "valid"}, "130×130"),                        # 64·2 + (4 − 2)
-    ({"k": "8", "strides": "2", "in_side": "32", "padding": "valid"}, "70×70"),
+    ({"conv2d_transpose.strides": "3"}, "192×192"),
+    ({"conv2d_transpose.padding": "valid"}, "130×130"),                        # 64·2 + (4 − 2)
+    ({"conv2d_transpose.k": "8", "conv2d_transpose.strides": "2", "conv2d_transpose.in_side": "32",
+      "conv2d_transpose.padding": "valid"}, "70×70"),
 ])
 def test_transpose_output_size(query, output):
     at = open_app("conv2d_transpose", query=query)
@@ -260,7 +280,7 @@ def test_transpose_output_size(query, output):
 def test_transpose_parameters_follow_kernel_and_space():
     at = open_app("conv2d_transpose")
     assert {m.label: m.value for m in at.metric}["Parameters"] == "49"  # 4·4·3 + 1
-    at.segmented_control(key="space").set_value("luminance").run()
+    at.segmented_control(key="conv2d_transpose.space").set_value("luminance").run()
     assert {m.label: m.value for m in at.metric}["Parameters"] == "17"  # 4·4·1 + 1
 
 
@@ -275,12 +295,13 @@ def test_activations_curves_and_effects(media):
     assert curve.shape[0] > 100 and curve.std() > 10  # a drawn plot, not a blank
     effects = [urls[i] for i in range(1, 16, 2)]
     assert len(set(effects)) == len(effects)  # each activation changes the picture differently
-    at.multiselect(key="acts").unselect("relu").run()
+    at.multiselect(key="activations.acts").unselect("relu").run()
     assert len(image_urls(at)) == 2 * 7
 
 
 def test_activations_dense_layer_choice():
-    at = open_app("activations", query={"layer": "Dense per pixel", "acts": "linear,sigmoid"})
+    at = open_app("activations", query={"activations.layer": "Dense per pixel",
+                                        "activations.acts": "linear,sigmoid"})
     assert not at.exception
     assert len(image_urls(at)) == 4
 
@@ -302,10 +323,10 @@ def test_upload_on_one_page_is_used_on_the_others(media):
 
 
 @pytest.mark.parametrize("page, query", [
-    ("pooling", {"padding": "valid", "size": "4"}),
-    ("conv2d", {"padding": "valid"}),
-    ("conv2d", {"padding": "valid", "view": "Two layers"}),
-    ("conv2d", {"padding": "valid", "view": "Kernel editor"}),
+    ("pooling", {"pooling.padding": "valid", "pooling.size": "4"}),
+    ("conv2d", {"conv2d.padding": "valid"}),
+    ("conv2d", {"conv2d.padding": "valid", "conv2d.view": "Two layers"}),
+    ("conv2d", {"conv2d.padding": "valid", "conv2d.view": "Kernel editor"}),
 ])
 def test_layer_too_big_for_a_tiny_upload_gives_an_error_not_a_traceback(page, query):
     """A 1×1 upload with "valid" padding has no output pixels: the page says so and keeps working."""
@@ -334,14 +355,14 @@ def test_cheat_sheet_shows_every_panel_and_offers_the_png(media):
     assert_image_close(media.png(urls[1]), np.clip(a + b, 0, 1))  # Merging, first row: Add · rgb
     headings = [h.value for h in at.main.subheader]
     assert headings[:2] == ["Merging (28)", "Pooling (8)"]
-    at.button(key="make_png").click().run()
+    at.button(key="cheat_sheet.make_png").click().run()
     assert not at.exception
     labels = [d.label for d in at.main.download_button if "sheet" in d.label]
     assert labels and "MB PNG" in labels[0]
 
 
 def test_cheat_sheet_url_restores_spaces_and_seed():
-    at = open_app("cheat_sheet", query={"spaces": "rgb", "seed": "5"})
-    assert at.multiselect(key="spaces").value == ["rgb"]
-    assert int(at.number_input(key="seed").value) == 5
+    at = open_app("cheat_sheet", query={"cheat_sheet.spaces": "rgb", "cheat_sheet.seed": "5"})
+    assert at.multiselect(key="cheat_sheet.spaces").value == ["rgb"]
+    assert int(at.number_input(key="cheat_sheet.seed").value) == 5
     assert len(image_urls(at)) == 7 + 2 + FEATURE_PANELS

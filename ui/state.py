@@ -1,18 +1,27 @@
 """Shareable page state: widget values remembered for the session and mirrored in the URL.
 
-Each page's settings (sample image, colour space, layer kind, sizes, activation, seed,
-kernel) live in ``st.query_params`` so that a copied URL restores the view, and in
+Settings live in ``st.query_params`` so that a copied URL restores the view, and in
 ``st.session_state`` so that they survive a trip to another page. Uploaded images are
 never put in a URL (only the sample *name* is).
+
+Two kinds of keys:
+
+* **Page settings** (colour space, layer kind, sizes, activation, seed, kernel...) belong
+  to one page. Their key is namespaced by the page's url path, ``<page>.<name>``
+  (``conv2d.space``, ``dense.seed``), in the session *and* in the URL, so a page opened
+  after any other shows its own defaults: :func:`page_key`, :func:`page_bind`.
+* **Shared settings** (the image choice drawn by ``ui.sidebar``: ``sample``, ``side``,
+  ``other``...) are bare keys bound with :func:`bind`; they are the same on every page on
+  purpose.
 
 How a page uses it::
 
     from ui import state
 
-    kind = st.selectbox("Merge layer", KINDS, help="...", **state.bind("kind", "Add", choices=KINDS))
-    size = st.slider("Pool size", 1, 8, help="...", **state.bind("size", 2, choices=range(1, 9), cast=int))
-    state.put("kernel", "1,0,-1,2,0,-2,1,0,-1")   # a value no widget can bind (e.g. a data_editor)
+    kind = st.selectbox("Merge layer", KINDS, help="...", **state.page_bind("kind", "Add", choices=KINDS))
+    state.put(state.page_key("kernel"), "1,0,-1,2,0,-2,1,0,-1")   # a value no widget binds
 
+(``ui.controls`` wraps the common widgets: colour space, activation, seed, kernel size...)
 Never pass ``value=``/``index=`` together with ``bind``: the bound key already carries
 the value. Rules:
 
@@ -22,6 +31,9 @@ the value. Rules:
 * The URL is rebuilt on every run from what the current page bound: keys of other pages
   do not linger, and values equal to their default are left out to keep links short.
   :func:`begin_run` starts that (``ui.sidebar.image_choice`` calls it, so pages don't).
+* Old links with un-namespaced page settings (``/conv2d?space=hsv``) still work: a bare
+  name in the opening URL is read as a setting of the page the session was opened on
+  (only that page, so it cannot leak into another page's defaults).
 
 Streamlit detail this works around: a widget with the same key on two pages is two
 widgets, and Streamlit forgets a widget's value once it is not drawn, so the value is
@@ -34,10 +46,14 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["begin_run", "bind", "list_of", "url_param", "put", "remember", "recall", "is_fresh_visit", "current_page"]
+from . import streamlit_patches
+
+__all__ = ["begin_run", "enter_page", "bind", "page_bind", "page_key", "list_of", "url_param", "put", "remember",
+           "recall", "is_fresh_visit", "current_page"]
 
 _MEM = "_mem:"
 _URL_SNAPSHOT = "_ll_url_snapshot"  # the query params the session was opened with
+_URL_PAGE = "_ll_url_page"          # the page the session was opened on
 _RUN_PARAMS = "_ll_run_params"      # ordered {key: encoded} written to the URL this run
 _PAGE = "_ll_page"                  # set by app.py before pg.run(): the page being run
 _PREV_PAGE = "_ll_prev_page"
@@ -79,6 +95,40 @@ def current_page() -> str:
     return str(st.session_state.get(_PAGE, ""))
 
 
+#: Namespace of the default page, whose url path is ''.
+HOME = "home"
+
+
+def enter_page(name: str) -> None:
+    """Declare the page being run: its url path (``"conv2d"``), the namespace of its settings.
+
+    Called by every page script with settings before ``image_choice``. app.py
+    records the same from ``st.navigation`` (:func:`current_page`), but a page script can
+    also run without app.py (Streamlit's AppTest runs pages on their own after a page
+    switch), so the page says who it is. Raises ValueError for a name with a dot.
+    """
+    if not name or "." in name:
+        raise ValueError(f"a page name is its url path without dots, got {name!r}")
+    st.session_state[_PAGE] = name
+
+
+def page_key(name: str) -> str:
+    """The session/URL key of the running page's setting ``name``: ``"space"`` -> ``"conv2d.space"``.
+
+    The namespace is the page's url path (``HOME`` for the default page). Raises
+    ValueError for an empty name or one that already contains a dot.
+    """
+    if not name or "." in name:
+        raise ValueError(f"a page setting name is a plain word, got {name!r}")
+    return f"{current_page() or HOME}.{name}"
+
+
+def page_bind(name: str, default: Any, *, choices: Container | None = None,
+              cast: Callable[[str], Any] = str, url: bool = True) -> dict[str, Any]:
+    """:func:`bind` for a setting of the running page only (key :func:`page_key` ``(name)``)."""
+    return bind(page_key(name), default, choices=choices, cast=cast, url=url)
+
+
 def _ensure_entry_point() -> None:
     """Make sure the page runs through app.py's ``st.navigation``.
 
@@ -87,14 +137,14 @@ def _ensure_entry_point() -> None:
     very first visit after a server start would then run ``pages/merging.py`` on its own
     (no page config, wrong menu). Here: switch the mode off, as ``st.navigation`` does, and
     rerun, so the same URL is served through app.py. Happens at most once per session.
+    The Streamlit patch itself, guarded and with its reason: ``ui.streamlit_patches``.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and _PAGE not in st.session_state \
-            and not st.session_state.get("_ll_entry_retried"):
+    if _PAGE in st.session_state or st.session_state.get("_ll_entry_retried"):
+        return
+    if streamlit_patches.uses_pages_directory():
         st.session_state["_ll_entry_retried"] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        if streamlit_patches.leave_pages_directory_mode():
+            st.rerun()
 
 
 def begin_run() -> None:
@@ -107,6 +157,7 @@ def begin_run() -> None:
     _ensure_entry_point()
     if _URL_SNAPSHOT not in st.session_state:
         st.session_state[_URL_SNAPSHOT] = {k: st.query_params.get(k) for k in st.query_params}
+        st.session_state[_URL_PAGE] = current_page() or HOME
     st.session_state[_RUN_PARAMS] = {}
     page = current_page()
     st.session_state[_FRESH] = st.session_state.get(_PREV_PAGE) != page
@@ -125,12 +176,17 @@ def url_param(key: str, default: Any, *, choices: Container | None = None,
 
     The text is converted with ``cast`` (``int``, ``float``, ``bool`` understood as
     1/0/true/false) and must be in ``choices`` when given; anything else (a typo, a
-    hand-edited link, an out-of-range number) quietly gives ``default``.
+    hand-edited link, an out-of-range number) quietly gives ``default``. For a page key
+    (``conv2d.space``) of the page the session was opened on, a bare ``space`` in the
+    URL counts too (links made before keys were namespaced).
     """
     snapshot = st.session_state.get(_URL_SNAPSHOT)
     if snapshot is None:
         snapshot = {k: st.query_params.get(k) for k in st.query_params}
     text = snapshot.get(key)
+    page, dot, bare = key.partition(".")
+    if text is None and dot and page == st.session_state.get(_URL_PAGE):
+        text = snapshot.get(bare)  # an old link: un-namespaced settings of the page it opened
     if text is None:
         return default
     converter = _cast_bool if cast is bool else cast
@@ -180,7 +236,9 @@ def bind(key: str, default: Any, *, choices: Container | None = None,
          cast: Callable[[str], Any] = str, url: bool = True) -> dict[str, Any]:
     """Keyword arguments that make a widget remember its value and share it in the URL.
 
-    Use as ``st.selectbox(label, options, help=..., **bind("space", "rgb", choices=SPACES))``.
+    ``key`` is used as given: a bare key is shared by every page (the sidebar's image
+    choice); page settings use :func:`page_bind`. Use as
+    ``st.selectbox(label, options, help=..., **bind("sample", "Cat", choices=NAMES))``.
     ``default`` must be a valid value of the widget; ``choices``/``cast`` validate the URL
     text (see :func:`url_param`). ``url=False`` remembers without putting it in the URL.
     Returns ``{"key", "on_change", "args"}``.
