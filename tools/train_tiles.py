@@ -54,7 +54,8 @@ def training_tiles(names, *, max_side: int, stride: int) -> tuple[np.ndarray, np
 def held_out_scores(model, *, mean_target: float, max_side: int = 256) -> dict:
     """Mean squared errors on the held-out picture, the model beside two trivial answers.
 
-    Tiles (stride 16) are scored on their 24x24 centres, the part :func:`apply_tiled` keeps;
+    Tiles (stride 16) are scored on their centres (``MARGIN`` in from each side), the part
+    :func:`apply_tiled` keeps;
     the whole picture is scored after tiled application. Baselines: "black" (no edges anywhere)
     and "flat" (``mean_target``, the training targets' mean, everywhere: what a network that
     learned nothing converges to). Returns a dict of floats.
@@ -120,6 +121,7 @@ def train_tile_autoencoder(*, epochs: int = 8, seed: int = 0, verbose: int = 2, 
         "seed": seed,
         "final_train_loss": float(history.history["loss"][-1]),
         "mean_target": mean_target,
+        "margin": tae.MARGIN,
         **held_out_scores(model, mean_target=mean_target),
         "seconds": round(seconds, 1),
     }
