@@ -56,6 +56,8 @@ _URL_SNAPSHOT = "_ll_url_snapshot"  # the query params the session was opened wi
 _URL_PAGE = "_ll_url_page"          # the page the session was opened on
 _RUN_PARAMS = "_ll_run_params"      # ordered {key: encoded} written to the URL this run
 _PAGE = "_ll_page"                  # set by app.py before pg.run(): the page being run
+_DECLARED = "_ll_declared_page"     # set by enter_page, taken by the next begin_run
+_RUN_PAGE = "_ll_run_page"          # the page this run belongs to (declared, else app.py's)
 _PREV_PAGE = "_ll_prev_page"
 _FRESH = "_ll_fresh_visit"
 
@@ -91,8 +93,9 @@ def _cast_bool(text: str) -> bool:
 
 
 def current_page() -> str:
-    """The url path of the page being run ('' when a page script is run on its own)."""
-    return str(st.session_state.get(_PAGE, ""))
+    """The url path of the page being run: as the page declared it (:func:`enter_page`), else as
+    app.py recorded it; '' for the default page (or a page script run on its own)."""
+    return str(st.session_state.get(_RUN_PAGE, st.session_state.get(_PAGE, "")))
 
 
 #: Namespace of the default page, whose url path is ''.
@@ -102,14 +105,16 @@ HOME = "home"
 def enter_page(name: str) -> None:
     """Declare the page being run: its url path (``"conv2d"``), the namespace of its settings.
 
-    Called by every page script with settings before ``image_choice``. app.py
-    records the same from ``st.navigation`` (:func:`current_page`), but a page script can
-    also run without app.py (Streamlit's AppTest runs pages on their own after a page
-    switch), so the page says who it is. Raises ValueError for a name with a dot.
+    Called by every page script with settings, just before ``image_choice`` (whose
+    :func:`begin_run` takes it for this run). app.py records the same from
+    ``st.navigation``, but a page script can also run without app.py (Streamlit's AppTest
+    runs pages on their own after a page switch), so the page says who it is. app.py's own
+    record is left alone: :func:`begin_run` checks it to tell whether app.py ran. Raises
+    ValueError for an empty name or one with a dot.
     """
     if not name or "." in name:
         raise ValueError(f"a page name is its url path without dots, got {name!r}")
-    st.session_state[_PAGE] = name
+    st.session_state[_DECLARED] = name
 
 
 def page_key(name: str) -> str:
@@ -155,6 +160,7 @@ def begin_run() -> None:
     (:func:`is_fresh_visit`).
     """
     _ensure_entry_point()
+    st.session_state[_RUN_PAGE] = st.session_state.pop(_DECLARED, None) or st.session_state.get(_PAGE, "")
     if _URL_SNAPSHOT not in st.session_state:
         st.session_state[_URL_SNAPSHOT] = {k: st.query_params.get(k) for k in st.query_params}
         st.session_state[_URL_PAGE] = current_page() or HOME
