@@ -269,3 +269,35 @@ def test_chain_note_gives_the_right_terms():
 def test_conv_chain_refuses_too_small_input():
     with pytest.raises(ModelError, match=r"\(26, 26, 1\)"):
         seed_blocks.conv_chain((26, 26, 1))
+
+
+# ---- in the app, from a fresh start ---------------------------------------------------------
+
+def _summary_table(key: str):
+    from tests.apptest_helpers import open_app
+
+    at = open_app("trained_models", query={"model": key, "view": "Summary"})
+    assert not at.exception and not at.error
+    return at, at.dataframe[0].value
+
+
+def test_app_summary_of_the_tile_autoencoder_is_seed_001s_table():
+    at, table = _summary_table("autoencoder")
+    assert list(table["layer"]) == [name for name, *_ in SEED_001]
+    assert list(table["parameters"]) == [f"{p:,}" for *_, p in SEED_001]
+    assert any("Total params: 48,579" in m.value and "non-trainable: 160" in m.value for m in at.markdown)
+
+
+def test_app_summary_of_the_conv_pool_block_uses_seed_000s_names():
+    _, table = _summary_table("conv_pool")
+    rows = dict(zip(table["layer"], table["output shape"]))
+    assert rows["conv3_0_max_0_conv"] == "256 × 256 × 16"
+    assert rows["conv3_0_concatenate"] == "128 × 128 × 35"
+
+
+def test_app_summary_of_the_chain_shows_seed_002s_numbers_and_receptive_fields():
+    at, table = _summary_table("conv_chain")
+    assert list(table["parameters"]) == [f"{p:,}" for p in CHAIN_PARAMS]
+    assert list(table["receptive field"]) == [f"{k}×{k}" for k in CHAIN_RF]
+    assert any("Total params: 1,568,512" in m.value for m in at.markdown)
+    assert any("leave out the 3x3 kernel's factor 9" in c.value for c in at.caption)

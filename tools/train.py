@@ -1,7 +1,7 @@
 """Train Layer Lab's own models, deterministically, and write their weights.
 
     python -m tools.train digits        # ~1 min on 2 cores -> vizcore/models/weights/digits.weights.h5
-    python -m tools.train autoencoder   # ~2-3 min on 2 cores -> weights/autoencoder.weights.h5 + .json
+    python -m tools.train autoencoder   # ~3 min on 2 cores -> weights/tile_autoencoder.weights.h5 + .json
 
 Same code, same data, same machine type -> same weights: seeds are fixed with
 ``keras.utils.set_random_seed`` and TensorFlow's deterministic ops are switched on.
@@ -17,12 +17,7 @@ import time
 
 import numpy as np
 
-__all__ = ["train_digits", "train_autoencoder", "autoencoder_tiles", "AE_TRAIN_IMAGES", "AE_HELD_OUT"]
-
-#: Bundled samples the autoencoder trains on, and the one it never sees (its test uses it).
-AE_TRAIN_IMAGES = ("Astronaut", "Coffee", "Rocket", "Hubble deep field", "Camera man", "Brick wall",
-                   "Text", "Test chart")
-AE_HELD_OUT = "Cat"
+__all__ = ["train_digits", "train_autoencoder"]
 
 
 def _deterministic(seed: int = 0) -> None:
@@ -88,65 +83,11 @@ def train_digits(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> dict:
             "weights": str(digits.DIGITS_WEIGHTS)}
 
 
-def autoencoder_tiles(names, *, max_side: int, stride: int):
-    """(x, y) tiles for the edges task from bundled samples.
+def train_autoencoder(*, epochs: int = 8, seed: int = 0, verbose: int = 2) -> dict:
+    """Seed 001's tile autoencoder on the edges task: see :mod:`tools.train_tiles`."""
+    from .train_tiles import train_tile_autoencoder
 
-    x: (N, 32, 32, 3) float32 tiles in [0, 1]; y: (N, 16, 16, 3) the edge_target of the whole
-    image cut at each tile's centre (so targets at tile borders see true neighbours).
-    """
-    from vizcore.images import load_sample
-    from vizcore.models.seeds import CROP, TILE, edge_target
-
-    xs, ys = [], []
-    for name in names:
-        img = load_sample(name, max_side=max_side).image
-        target = edge_target(img)
-        h, w = img.shape[:2]
-        for top in range(0, h - TILE + 1, stride):
-            for left in range(0, w - TILE + 1, stride):
-                xs.append(img[top:top + TILE, left:left + TILE])
-                ys.append(target[top + CROP:top + TILE - CROP, left + CROP:left + TILE - CROP])
-    return np.asarray(xs, dtype=np.float32), np.asarray(ys, dtype=np.float32)
-
-
-def train_autoencoder(*, epochs: int = 12, seed: int = 0, verbose: int = 2) -> dict:
-    """Train the seed tile autoencoder on the edges task, save weights and a JSON record."""
-    import keras
-
-    from vizcore.models import seeds
-
-    _deterministic(seed)
-    xa, ya = autoencoder_tiles(AE_TRAIN_IMAGES, max_side=512, stride=24)
-    xb, yb = autoencoder_tiles(AE_TRAIN_IMAGES, max_side=256, stride=16)
-    x, y = np.concatenate([xa, xb]), np.concatenate([ya, yb])
-    model = seeds.tile_autoencoder(seed=seed)
-    steps = epochs * int(np.ceil(len(x) / 64))
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
-                  loss="mse")
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=64, epochs=epochs, shuffle=True, verbose=verbose)
-    seconds = time.perf_counter() - start
-    xh, yh = autoencoder_tiles([AE_HELD_OUT], max_side=256, stride=16)
-    pred = model.predict(xh, verbose=0)
-    mean_target = float(y.mean())
-    record = {
-        "task": "edges",
-        "target": "vizcore.models.seeds.edge_target (per-channel Sobel magnitude x EDGE_GAIN, clipped)",
-        "train_images": list(AE_TRAIN_IMAGES),
-        "held_out": AE_HELD_OUT,
-        "train_tiles": int(len(x)),
-        "epochs": epochs,
-        "seed": seed,
-        "mean_target": mean_target,
-        "held_out_mse": float(np.mean((pred - yh) ** 2)),
-        "held_out_flat_mse": float(np.mean((mean_target - yh) ** 2)),
-        "held_out_zero_mse": float(np.mean(yh ** 2)),
-        "seconds": round(seconds, 1),
-    }
-    seeds.AUTOENCODER_WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
-    _save_weights_only(model, seeds.tile_autoencoder(seed=seed), seeds.AUTOENCODER_WEIGHTS)
-    seeds.AUTOENCODER_INFO.write_text(json.dumps(record, indent=2) + "\n")
-    return record
+    return train_tile_autoencoder(epochs=epochs, seed=seed, verbose=verbose)
 
 
 def main(argv=None) -> int:
