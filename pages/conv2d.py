@@ -1,29 +1,14 @@
 """Conv2D: random filters (one or two layers) and a kernel editor with classic hand-made kernels."""
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from ui import compute, controls, panels, state
 from ui.sidebar import image_choice
 from vizcore import ImageError
-from vizcore.layers import KERNEL_PRESETS
 
 VIEWS = ("Random filters", "Two layers", "Kernel editor")
 KERNEL_SIZES = tuple(range(1, 12))
 FILTERS = tuple(range(1, 17))
 STRIDES = (1, 2, 3, 4)
-PRESETS = tuple(KERNEL_PRESETS)
-PRESET_LABELS = {name: name.replace("_", " ").capitalize() for name in PRESETS}
-PRESET_HELP = {
-    "identity": "1 in the centre: the output is the input (summed over channels).",
-    "vertical_line": "Responds to thin vertical lines: bright centre column, dark sides.",
-    "horizontal_line": "Responds to thin horizontal lines.",
-    "sobel_x": "Horizontal gradient: bright where the image gets brighter to the right (vertical edges).",
-    "sobel_y": "Vertical gradient: bright where the image gets brighter downwards (horizontal edges).",
-    "blur": "Every weight 1/9: the mean of the 3×3 neighbourhood.",
-    "sharpen": "Centre minus neighbours: exaggerates differences, edges pop.",
-    "emboss": "A diagonal gradient that looks like light from the top left.",
-}
 SEED_HELP = "Seed of the GlorotUniform initialiser: the same seed always gives the same filters."
 
 
@@ -78,80 +63,6 @@ def stack_controls() -> tuple[tuple[tuple[int, int, int, str], ...], int]:
     return ((f1, k1, 1, a1), (1, k2, 1, a2)), seed
 
 
-def _kernel_text(kernel: np.ndarray) -> str:
-    return ",".join(f"{v:g}" for v in np.asarray(kernel, dtype=np.float64).ravel())
-
-
-# Largest kernel weight accepted: beyond it float32 sums overflow to inf on real images.
-KERNEL_LIMIT = 1000.0
-
-
-def _parse_kernel(text: str) -> list[list[float]]:
-    values = [float(v) for v in str(text).split(",")]
-    side = int(round(len(values) ** 0.5))
-    if side * side != len(values) or side not in (3, 5) or not np.all(np.isfinite(values)):
-        raise ValueError(f"a kernel needs 9 or 25 finite numbers, got {len(values)}")
-    if np.max(np.abs(values)) > KERNEL_LIMIT:
-        raise ValueError(f"kernel weights must lie within ±{KERNEL_LIMIT:g}, got {np.max(np.abs(values)):g}")
-    return np.asarray(values, dtype=np.float64).reshape(side, side).tolist()
-
-
-def _bump_editor() -> None:
-    """Give the kernel grid a new key: a fresh grid showing the remembered kernel."""
-    version = state.page_key("editor_version")
-    st.session_state[version] = st.session_state.get(version, 0) + 1
-
-
-def _on_preset() -> None:
-    key = state.page_key("preset")
-    name = st.session_state[key]
-    state.remember(key, name, default="sobel_x")
-    state.remember(state.page_key("kernel"), KERNEL_PRESETS[name].astype(float).tolist(), url=False)
-    _bump_editor()
-
-
-def editor_key() -> str:
-    """Key of the kernel grid; a new key (a fresh grid) after a preset change or a page visit."""
-    return state.page_key(f"editor{st.session_state.get(state.page_key('editor_version'), 0)}")
-
-
-def kernel_controls() -> tuple[str, np.ndarray]:
-    """Preset picker + editable k×k grid; returns (preset name, kernel actually applied)."""
-    left, right = st.columns([1, 1], gap="large")
-    bound = state.page_bind("preset", "sobel_x", choices=PRESETS)
-    preset = left.selectbox(
-        "Preset", PRESETS, format_func=PRESET_LABELS.get,
-        help="Classic hand-made kernels. Pick one, then edit any cell on the right; the picture updates at once.",
-        key=bound["key"], on_change=_on_preset)
-    left.caption(PRESET_HELP[preset])
-    kernel_key = state.page_key("kernel")
-    if state.recall(kernel_key) is None:
-        from_url = state.url_param(kernel_key, None, cast=_parse_kernel)
-        state.remember(kernel_key, from_url or KERNEL_PRESETS[preset].astype(float).tolist(), url=False)
-    if state.is_fresh_visit():
-        _bump_editor()
-    base = np.asarray(state.recall(kernel_key), dtype=np.float64)
-    side = base.shape[0]
-    frame = pd.DataFrame(base, columns=[f"col {i + 1}" for i in range(side)])
-    with right:
-        st.markdown(f"**Kernel** ({side}×{side}, edit the cells)")
-        edited = st.data_editor(
-            frame, hide_index=True, num_rows="fixed", width="stretch", key=editor_key(),
-            column_config={c: st.column_config.NumberColumn(
-                c, step=0.1, format="%.3g", required=True, min_value=-KERNEL_LIMIT, max_value=KERNEL_LIMIT,
-                help="A kernel weight. Keras slides the kernel over the image without flipping it "
-                     "(a correlation) and sums over the input channels.") for c in frame.columns},
-        )
-    kernel = np.clip(np.nan_to_num(edited.to_numpy(dtype=np.float64), nan=0.0), -KERNEL_LIMIT, KERNEL_LIMIT)
-    state.remember(kernel_key, kernel.tolist(), url=False)
-    preset_kernel = KERNEL_PRESETS[preset]
-    changed = kernel.shape != preset_kernel.shape or not np.allclose(kernel, preset_kernel)
-    state.put(kernel_key, _kernel_text(kernel) if changed else None)
-    if changed:
-        right.caption(f"Edited from “{PRESET_LABELS[preset]}”. The link above keeps your kernel.")
-    return preset, kernel
-
-
 state.enter_page("conv2d")
 choice = image_choice(second=False)
 panels.page_header(
@@ -202,7 +113,7 @@ def show_selected_view() -> None:
             else:
                 st.image(first.display, output_format=first.display_format, width="stretch")
     else:
-        preset, kernel = kernel_controls()
+        preset, kernel = controls.kernel_editor_control()
         with st.spinner("Convolving…"):
             result = compute.conv2d(choice.key, space=space, activation=activation, padding=padding,
                                     kernel=tuple(tuple(float(v) for v in row) for row in kernel), _image=choice.image)

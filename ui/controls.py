@@ -18,15 +18,18 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from vizcore import SPACES
-from vizcore.layers import ACTIVATIONS
+from vizcore.layers import ACTIVATIONS, KERNEL_PRESETS
 
 from . import compute, state
 
 __all__ = ["SPACE_LABELS", "SEED_MAX", "PADDINGS", "space_control", "spaces_control", "activation_control",
-           "activations_control", "seed_control", "kernel_size_control", "strides_control", "padding_control"]
+           "activations_control", "seed_control", "kernel_size_control", "strides_control", "padding_control",
+           "kernel_editor_control", "PRESETS", "KERNEL_LIMIT"]
 
 #: How each colour space of ``vizcore.SPACES`` is named on screen.
 SPACE_LABELS: dict[str, str] = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
@@ -108,3 +111,98 @@ def padding_control(container: Any = st, *, default: str = "same", help_text: st
     """Keras padding, ``"same"`` or ``"valid"`` (a segmented control)."""
     return container.segmented_control(label, PADDINGS, required=True, help=help_text,
                                        **state.page_bind(name, default, choices=PADDINGS))
+
+
+# --------------------------------------------------------------------------- kernel editor
+
+PRESETS = tuple(KERNEL_PRESETS)
+PRESET_LABELS = {name: name.replace("_", " ").capitalize() for name in PRESETS}
+PRESET_HELP = {
+    "identity": "1 in the centre: the output is the input (summed over channels).",
+    "vertical_line": "Responds to thin vertical lines: bright centre column, dark sides.",
+    "horizontal_line": "Responds to thin horizontal lines.",
+    "sobel_x": "Horizontal gradient: bright where the image gets brighter to the right (vertical edges).",
+    "sobel_y": "Vertical gradient: bright where the image gets brighter downwards (horizontal edges).",
+    "blur": "Every weight 1/9: the mean of the 3×3 neighbourhood.",
+    "sharpen": "Centre minus neighbours: exaggerates differences, edges pop.",
+    "emboss": "A diagonal gradient that looks like light from the top left.",
+}
+
+
+def _kernel_text(kernel: np.ndarray) -> str:
+    return ",".join(f"{v:g}" for v in np.asarray(kernel, dtype=np.float64).ravel())
+
+
+# Largest kernel weight accepted: beyond it float32 sums overflow to inf on real images.
+KERNEL_LIMIT = 1000.0
+
+
+def _parse_kernel(text: str) -> list[list[float]]:
+    values = [float(v) for v in str(text).split(",")]
+    side = int(round(len(values) ** 0.5))
+    if side * side != len(values) or side not in (3, 5) or not np.all(np.isfinite(values)):
+        raise ValueError(f"a kernel needs 9 or 25 finite numbers, got {len(values)}")
+    if np.max(np.abs(values)) > KERNEL_LIMIT:
+        raise ValueError(f"kernel weights must lie within ±{KERNEL_LIMIT:g}, got {np.max(np.abs(values)):g}")
+    return np.asarray(values, dtype=np.float64).reshape(side, side).tolist()
+
+
+def _bump_editor() -> None:
+    """Give the kernel grid a new key: a fresh grid showing the remembered kernel."""
+    version = state.page_key("editor_version")
+    st.session_state[version] = st.session_state.get(version, 0) + 1
+
+
+def _on_preset(default: str) -> None:
+    key = state.page_key("preset")
+    name = st.session_state[key]
+    state.remember(key, name, default=default)
+    state.remember(state.page_key("kernel"), KERNEL_PRESETS[name].astype(float).tolist(), url=False)
+    _bump_editor()
+
+
+def _editor_key() -> str:
+    """Key of the kernel grid; a new key (a fresh grid) after a preset change or a page visit."""
+    return state.page_key(f"editor{st.session_state.get(state.page_key('editor_version'), 0)}")
+
+
+def kernel_editor_control(*, default_preset: str = "sobel_x") -> tuple[str, np.ndarray]:
+    """A preset picker beside an editable k×k grid (two columns); returns (preset name, kernel applied).
+
+    The kernel is float64 (k, k), k = 3 or 5, weights within ±KERNEL_LIMIT (NaN cells count
+    as 0). It is remembered for the session; in the URL (``<page>.kernel``, 9 or 25
+    comma-separated numbers) only when it differs from the preset.
+    """
+    left, right = st.columns([1, 1], gap="large")
+    bound = state.page_bind("preset", default_preset, choices=PRESETS)
+    preset = left.selectbox(
+        "Preset", PRESETS, format_func=PRESET_LABELS.get,
+        help="Classic hand-made kernels. Pick one, then edit any cell on the right; the picture updates at once.",
+        key=bound["key"], on_change=_on_preset, args=(default_preset,))
+    left.caption(PRESET_HELP.get(preset, ""))
+    kernel_key = state.page_key("kernel")
+    if state.recall(kernel_key) is None:
+        from_url = state.url_param(kernel_key, None, cast=_parse_kernel)
+        state.remember(kernel_key, from_url or KERNEL_PRESETS[preset].astype(float).tolist(), url=False)
+    if state.is_fresh_visit():
+        _bump_editor()
+    base = np.asarray(state.recall(kernel_key), dtype=np.float64)
+    side = base.shape[0]
+    frame = pd.DataFrame(base, columns=[f"col {i + 1}" for i in range(side)])
+    with right:
+        st.markdown(f"**Kernel** ({side}×{side}, edit the cells)")
+        edited = st.data_editor(
+            frame, hide_index=True, num_rows="fixed", width="stretch", key=_editor_key(),
+            column_config={c: st.column_config.NumberColumn(
+                c, step=0.1, format="%.3g", required=True, min_value=-KERNEL_LIMIT, max_value=KERNEL_LIMIT,
+                help="A kernel weight. Keras slides the kernel over the image without flipping it "
+                     "(a correlation) and sums over the input channels.") for c in frame.columns},
+        )
+    kernel = np.clip(np.nan_to_num(edited.to_numpy(dtype=np.float64), nan=0.0), -KERNEL_LIMIT, KERNEL_LIMIT)
+    state.remember(kernel_key, kernel.tolist(), url=False)
+    preset_kernel = KERNEL_PRESETS[preset]
+    changed = kernel.shape != preset_kernel.shape or not np.allclose(kernel, preset_kernel)
+    state.put(kernel_key, _kernel_text(kernel) if changed else None)
+    if changed:
+        right.caption(f"Edited from “{PRESET_LABELS[preset]}”. The link above keeps your kernel.")
+    return preset, kernel
