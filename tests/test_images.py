@@ -26,6 +26,7 @@ from vizcore.images import (
     read_image,
     sample_names,
 )
+from vizcore.images.modes import to_rgb_array
 
 
 def assert_valid_image(image: np.ndarray) -> None:
@@ -296,7 +297,7 @@ def test_hsv_mode_converts_like_colorsys():
     # No file format stores Pillow's HSV mode; feed the decoder an HSV image directly.
     hsv = np.array([[[0, 255, 255], [85, 255, 255], [170, 255, 128], [0, 0, 200]]], np.uint8)
     notes: list[str] = []
-    rgb = images._to_rgb_array(Image.fromarray(hsv, "HSV"), notes, (4, 1))
+    rgb = to_rgb_array(Image.fromarray(hsv, "HSV"), notes, (4, 1))
     expected = [[1, 0, 0], [0, 1, 0], [0, 0, 128 / 255], [200 / 255] * 3]
     np.testing.assert_allclose(rgb[0], expected, atol=1.5 / 255)
 
