@@ -301,3 +301,46 @@ def test_app_summary_of_the_chain_shows_seed_002s_numbers_and_receptive_fields()
     assert list(table["receptive field"]) == [f"{k}×{k}" for k in CHAIN_RF]
     assert any("Total params: 1,568,512" in m.value for m in at.markdown)
     assert any("leave out the 3x3 kernel's factor 9" in c.value for c in at.caption)
+
+
+# ---- seed 004: the hand-made 7x7 line filters ------------------------------------------------
+
+def _seed_004_line(axis: int) -> np.ndarray:
+    k = np.zeros((7, 7), np.float32)
+    if axis == 1:
+        k[:, 3] = 1.0  # seed 004: column 3 of a 7x7 filter set to 1 -> vertical line
+    else:
+        k[3, :] = 1.0  # row 3 set to 1 -> horizontal line
+    return k
+
+
+@pytest.mark.parametrize("name, axis", [("vertical_line_7x7", 1), ("horizontal_line_7x7", 0)])
+def test_kernel_presets_hold_seed_004s_line_filters(name, axis):
+    from vizcore.layers import KERNEL_PRESETS
+
+    preset = KERNEL_PRESETS[name]
+    np.testing.assert_array_equal(preset, _seed_004_line(axis))
+    assert preset.dtype == np.float32 and not preset.flags.writeable
+
+
+def test_vertical_line_preset_sums_seven_pixels_down_a_column():
+    from vizcore.layers import KERNEL_PRESETS, conv2d
+
+    img = np.zeros((9, 9, 3), np.float32)
+    img[:, 4] = 1.0  # a white vertical line
+    img[4, :] = np.maximum(img[4, :], 0.5)  # crossed by a grey horizontal one
+    out = conv2d(img, kernel=KERNEL_PRESETS["vertical_line_7x7"], space="luminance").output[..., 0]
+    # centre column: 7 pixels of the white line (grey crossing is under it too but white wins: 1.0)
+    assert out[4, 4] == pytest.approx(7.0, abs=1e-5)
+    # one column off the line, the window's column holds only the grey crossing pixel
+    assert out[4, 3] == pytest.approx(0.5, abs=1e-5)
+
+
+def test_conv2d_page_offers_the_seed_004_preset_as_a_7x7_grid():
+    from tests.apptest_helpers import open_app
+
+    at = open_app("conv2d", query={"conv2d.view": "Kernel editor", "conv2d.preset": "horizontal_line_7x7"})
+    assert not at.exception and not at.error
+    grid = at.data_editor[0].value.to_numpy(dtype=np.float32)
+    np.testing.assert_array_equal(grid, _seed_004_line(0))
+    assert any("Seed 004" in c.value for c in at.caption)

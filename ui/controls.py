@@ -126,6 +126,9 @@ PRESET_HELP = {
     "blur": "Every weight 1/9: the mean of the 3×3 neighbourhood.",
     "sharpen": "Centre minus neighbours: exaggerates differences, edges pop.",
     "emboss": "A diagonal gradient that looks like light from the top left.",
+    "vertical_line_7x7": "Seed 004's hand-made filter: 7×7 zeros with a column of ones. Each output adds up 7 "
+                         "pixels down a line (in every channel), so vertical lines stand out and the rest smears.",
+    "horizontal_line_7x7": "Seed 004's other filter: 7×7 zeros with a row of ones, so horizontal lines stand out.",
 }
 
 

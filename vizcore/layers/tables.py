@@ -70,8 +70,9 @@ EXACT_MONOTONE_ACTIVATIONS = frozenset({
     "linear", "relu", "relu6", "leaky_relu", "hard_sigmoid", "sparse_sigmoid", "hard_tanh", "softsign",
 })
 
-#: Hand-made 3×3 kernels for :func:`vizcore.layers.conv2d` ``kernel=`` (correlation, as Keras
-#: applies them), read-only float32 arrays.
+#: Hand-made kernels for :func:`vizcore.layers.conv2d` ``kernel=`` (correlation, as Keras
+#: applies them), read-only float32 arrays: classic 3×3 ones, and seed 004's two 7×7 line
+#: filters (zeros with one column, or one row, of ones through the centre).
 KERNEL_PRESETS: dict[str, np.ndarray] = {
     "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], np.float32),
     "vertical_line": np.array([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]], np.float32),
@@ -81,6 +82,8 @@ KERNEL_PRESETS: dict[str, np.ndarray] = {
     "blur": np.full((3, 3), 1.0 / 9.0, np.float32),
     "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], np.float32),
     "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], np.float32),
+    "vertical_line_7x7": np.eye(1, 7, 3, dtype=np.float32).repeat(7, axis=0),
+    "horizontal_line_7x7": np.eye(1, 7, 3, dtype=np.float32).repeat(7, axis=0).T.copy(),
 }
 for _kernel in KERNEL_PRESETS.values():
     _kernel.setflags(write=False)
