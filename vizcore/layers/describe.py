@@ -16,6 +16,7 @@ __all__ = [
     "CHANNEL_WORDS",
     "SPACE_WORDS",
     "number_text",
+    "percent_text",
     "shape_text",
     "imports",
     "initializer_code",
@@ -47,6 +48,18 @@ SPACE_WORDS = {
 def number_text(value: float) -> str:
     """3 significant digits with a true minus sign: ``-0.5 -> "−0.5"``."""
     return f"{value:.3g}".replace("-", "−")
+
+
+def percent_text(share: float) -> str:
+    """A share in [0, 1] as a percentage: ``0.423 -> "42 %"``, ``0.042 -> "4.2 %"``; tiny non-zero shares
+    say so (``"under 1 %"``) rather than "0 %"."""
+    if share != share:  # nan
+        return "n/a"
+    if 0 < share < 0.005:
+        return "under 1 %"
+    if 0.995 <= share < 1:
+        return "over 99 %"
+    return f"{share * 100:.1f} %" if share < 0.1 else f"{share * 100:.0f} %"
 
 
 def shape_text(shape) -> str:

@@ -10,15 +10,17 @@ import numpy as np
 import tensorflow as tf
 
 from .. import render
+from ..color import to_space
 from ..errors import ImageError
+from ..observe import chroma_shares, hsv_change, hue_shift, luminance, nearer_shares, share_beyond, share_from_neither, share_matching
 from .checks import channels, check_image, check_space
-from .describe import CLIP_NOTE, SPACE_WORDS, imports, space_line
+from .describe import CLIP_NOTE, SPACE_WORDS, imports, percent_text, space_line
 from .engine import LOCK, stateless, traced
 from .result import LayerResult
 from .tables import MERGE_KINDS
 from .tfcolor import tf_from_space, tf_to_space
 
-__all__ = ["merge", "merge_layer", "tf_clip_merge", "tf_concat_shown", "merge_result"]
+__all__ = ["merge", "merge_layer", "tf_clip_merge", "tf_concat_shown", "merge_result", "merge_observation"]
 
 _MERGE_WORDS = {
     "Add": "adds the two inputs value by value",
@@ -73,7 +75,7 @@ def merge(kind: str, a, b, *, space: str) -> LayerResult:
     fn = traced(("merge", kind, space), body, 2)
     with LOCK:
         y, shown = fn(tf.constant(a), tf.constant(b))
-    return merge_result(kind, space, np.asarray(y), np.asarray(shown))
+    return merge_result(kind, space, np.asarray(y), np.asarray(shown), a=a, b=b)
 
 
 def tf_clip_merge(y, kind: str):
@@ -101,8 +103,12 @@ def tf_concat_shown(a_img, b_img, xa, xb, space: str):
     return tf.concat([a_img, b_img], 1)
 
 
-def merge_result(kind: str, space: str, output: np.ndarray, shown: np.ndarray) -> LayerResult:
-    """The LayerResult of a merge from its raw ``output`` (H, W, C or 2C) and ``shown`` (RGB or grey)."""
+def merge_result(kind: str, space: str, output: np.ndarray, shown: np.ndarray, *, a=None, b=None) -> LayerResult:
+    """The LayerResult of a merge from its raw ``output`` (H, W, C or 2C) and ``shown`` (RGB or grey).
+
+    ``a``, ``b``: the two RGB inputs; when given, ``observation`` is measured on them
+    (:func:`merge_observation`).
+    """
     h, w = output.shape[:2]
     c = channels(space)
     maps = np.moveaxis(output, -1, 0) if kind == "Concatenate" else None  # already in [0, 1]
@@ -138,4 +144,59 @@ def merge_result(kind: str, space: str, output: np.ndarray, shown: np.ndarray) -
         output_shape=tuple(output.shape),
         maps=maps,
         settings={"function": "merge", "kind": kind, "space": space},
+        observation="" if a is None or b is None else merge_observation(kind, space, a, b, output, shown),
     )
+
+
+def merge_observation(kind: str, space: str, a, b, output: np.ndarray, shown: np.ndarray) -> str:
+    """One measured sentence on what a merge shows, or ``""`` (see :mod:`vizcore.observe`).
+
+    ``a``, ``b``: the RGB inputs (H, W, 3); ``output``: the raw merge in ``space``; ``shown``:
+    the displayed RGB (H, W, 3) (or grey (H, W) for luminance).
+    """
+    if kind == "Concatenate":
+        return ""
+    if shown.ndim == 2:
+        shown = np.repeat(shown[..., None], 3, axis=-1)
+    pair = (kind, space)
+    if kind == "Add" and space in ("hsv", "ycbcr"):
+        return (f"Hue moved {hue_shift(a, shown):.0f}° on average from the first image "
+                "(coloured pixels only).")
+    if kind == "Add":
+        return f"{percent_text(share_beyond(output, above=1.0))} of pixels pass 1 and are clipped to white."
+    if kind == "Subtract":
+        return (f"{percent_text(share_beyond(output, below=0.0))} of pixels have a channel below 0 "
+                "(second image larger), clipped to 0.")
+    if pair in (("Multiply", "luminance"), ("Multiply", "rgb")):
+        means = [luminance(x).mean() for x in (shown, a, b)]
+        return (f"Mean brightness drops to {means[0]:.2f} from {means[1]:.2f} and {means[2]:.2f}: "
+                "a factor below 1 only shrinks.")
+    if pair == ("Multiply", "hsv"):
+        d_sat, d_val = hsv_change(a, shown)
+        return (f"Against the first image, saturation changes by {d_sat:+.2f} on average and brightness (V) "
+                f"by {d_val:+.2f}.")
+    if pair == ("Multiply", "ycbcr"):
+        green = [chroma_shares(x)[1] for x in (shown, a)]
+        return (f"{percent_text(green[0])} of pixels lean green (Cb and Cr below neutral), "
+                f"against {percent_text(green[1])} in the first image.")
+    if pair == ("Average", "hsv"):
+        return (f"Hue is {hue_shift((a + b) / 2, shown):.0f}° away from the plain RGB average "
+                "on average (hue is circular: halfway between red and blue can land on green).")
+    if pair == ("Average", "ycbcr"):
+        return (f"{percent_text(share_matching(shown, (a + b) / 2))} of pixels are within 1/255 of "
+                "the RGB average: YCbCr is a linear mix of R, G and B.")
+    if kind in ("Maximum", "Minimum") and space == "luminance":
+        near_a, near_b = nearer_shares(to_space(a, space), to_space(b, space), output)
+        which = "brighter" if kind == "Maximum" else "darker"
+        return (f"{percent_text(near_a)} of pixels come from the first image, {percent_text(near_b)} from the "
+                f"second (the {which} one wins).")
+    if kind in ("Maximum", "Minimum") and space in ("rgb", "hsv"):
+        return (f"{percent_text(share_from_neither(a, b, shown))} of pixels match neither image: "
+                "each channel is chosen on its own.")
+    if kind in ("Maximum", "Minimum"):  # ycbcr
+        purple, green = zip(*(chroma_shares(x) for x in (shown, a, b)))
+        shares, word = (purple, "purple (Cb and Cr above neutral)") if kind == "Maximum" else (
+            green, "green (Cb and Cr below neutral)")
+        return (f"{percent_text(shares[0])} of pixels lean {word}, against {percent_text(shares[1])} "
+                f"and {percent_text(shares[2])} in the two images.")
+    return ""

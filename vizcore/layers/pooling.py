@@ -9,14 +9,25 @@ import numpy as np
 import tensorflow as tf
 
 from .. import render
+from ..color import from_space, to_space
+from ..observe import (
+    block_pool,
+    block_steps,
+    chroma_shares,
+    dark_share,
+    hue_shift,
+    luminance,
+    share_matching,
+    upsample_blocks,
+)
 from . import engine
 from .checks import channels, check_image, check_int, check_output, check_padding, check_space, conv_out
-from .describe import CLIP_NOTE, SAMPLE_HINT, SPACE_WORDS, imports, space_line
+from .describe import CLIP_NOTE, SAMPLE_HINT, SPACE_WORDS, imports, percent_text, space_line
 from .result import LayerResult
 from .tables import POOL_KINDS
 from .tfcolor import tf_from_space, tf_to_space
 
-__all__ = ["pool", "pool_result", "tf_upsample_blocks"]
+__all__ = ["pool", "pool_result", "pool_observation", "tf_upsample_blocks"]
 
 
 def _tf_block_indices(size, pooled, pool_size: int, strides: int, padding: str):
@@ -114,11 +125,14 @@ def pool(
     fn = engine.traced(("pool", cls, size, strides, padding, space), body)
     with engine.LOCK:
         y, shown = fn(tf.constant(image))
-    return pool_result(kind, space, size, strides, padding, np.asarray(y), np.asarray(shown))
+    return pool_result(kind, space, size, strides, padding, np.asarray(y), np.asarray(shown), image=image)
 
 
-def pool_result(kind, space, size, strides, padding, output, shown) -> LayerResult:
-    """The LayerResult of max / average pooling from its raw ``output`` and RGB ``shown`` (graph outputs)."""
+def pool_result(kind, space, size, strides, padding, output, shown, *, image=None) -> LayerResult:
+    """The LayerResult of max / average pooling from its raw ``output`` and RGB ``shown`` (graph outputs).
+
+    ``image``: the RGB input; when given, ``observation`` is measured on it (:func:`pool_observation`).
+    """
     cls = "MaxPooling2D" if kind == "max" else "AveragePooling2D"
     word = "largest" if kind == "max" else "average"
     stride_text = "" if strides == size else f", strides={strides}"
@@ -146,7 +160,48 @@ def pool_result(kind, space, size, strides, padding, output, shown) -> LayerResu
         output_shape=tuple(output.shape),
         settings={"function": "pool", "kind": kind, "space": space, "size": size, "strides": strides,
                   "padding": padding},
+        observation="" if image is None else pool_observation(kind, space, size, strides, padding, image, shown),
     )
+
+
+def pool_observation(kind, space, size, strides, padding, image, shown) -> str:
+    """One measured sentence on what max / average pooling shows, or ``""`` (see :mod:`vizcore.observe`).
+
+    ``image``: the RGB input (H, W, 3); ``shown``: the displayed RGB at the input's size.
+    Only for blocks that tile the image (``strides == size``, ``"same"`` padding), the
+    seed sheet's pooling.
+    """
+    if strides != size or padding != "same" or size < 2:
+        return ""
+    h, w = image.shape[:2]
+    if shown.ndim == 2:  # luminance comes back grey
+        shown = np.repeat(shown[..., None], 3, axis=-1)
+
+    def rgb_pool(how):  # the same pooling done on R, G, B in NumPy, at the input's size
+        return upsample_blocks(block_pool(image, size, how), size, h, w)
+
+    if kind == "max" and space in ("luminance", "rgb"):
+        return (f"Dark pixels (luminance under 0.2) drop from {percent_text(dark_share(image))} to "
+                f"{percent_text(dark_share(shown))}: each block keeps its brightest value.")
+    if kind == "max" and space == "ycbcr":
+        before, after = chroma_shares(image)[0], chroma_shares(shown)[0]
+        return (f"{percent_text(after)} of pixels lean purple (Cb and Cr above neutral), "
+                f"against {percent_text(before)} before pooling.")
+    if kind == "max":  # hsv
+        return (f"Hue moved {hue_shift(rgb_pool('max'), shown):.0f}° on average from max pooling done on "
+                "R, G, B: the block's largest hue wins, whatever its colour.")
+    if space in ("luminance", "rgb"):
+        maxed = upsample_blocks(block_pool(to_space(image, space), size, "max"), size, h, w)
+        steps_max = block_steps(luminance(from_space(np.clip(maxed, 0, 1), space)), size, top=0.1)
+        steps = block_steps(luminance(shown), size, top=0.1)
+        verdict = "softer stairs" if steps < steps_max else "no softer than max pooling here"
+        return (f"The hardest tenth of the steps between blocks average {steps * 255:.0f}/255 of luminance, "
+                f"max pooling's {steps_max * 255:.0f}/255: {verdict}.")
+    if space == "hsv":
+        return (f"Hue is {hue_shift(rgb_pool('average'), shown):.0f}° away from averaging R, G, B "
+                "on average (hue is circular).")
+    return (f"{percent_text(share_matching(shown, rgb_pool('average')))} of pixels are within 1/255 of "
+            "average pooling done on R, G, B: YCbCr is a linear mix of them.")
 
 
 def _global_pool(image: np.ndarray, space: str) -> LayerResult:

@@ -17,14 +17,19 @@ class LayerResult:
     ``image``: what is displayed, RGB float32 ``(H', W', 3)`` in ``[0, 1]``
     (may be a read-only view; copy it before writing into it). Feature maps
     are grey; for several maps it is the first one.
-    ``maps``: every output map for a grid, ``(k, H', W')`` float32 in
+    ``maps``: every output map for a grid, ``(k, H', W')`` (or ``(k, H', W', 3)`` for the
+    diverging colours) float32 in
     ``[0, 1]`` with the same display normalisation, or ``None`` when the
     output is a colour image.
     ``params``: trainable + non-trainable parameter count of the layer(s).
     ``code``: a short runnable Keras snippet reproducing ``output`` as ``y``.
-    ``display``: ``"clip"`` or ``"minmax"``; ``display_note`` says it in words.
+    ``display``: the mode used (``"percentile"``, ``"diverging"``, ``"minmax"`` or ``"clip"``, see
+    :mod:`vizcore.layers.display`); ``display_note`` says it in words, and why a flat or black
+    panel looks so, in numbers.
     ``settings``: the single-panel call that reproduces it (``settings["function"]``
     names the function, the rest are its keyword arguments).
+    ``observation``: one sentence on what this panel shows, backed by a number measured
+    on the current image (see :mod:`vizcore.observe`); ``""`` when there is nothing to add.
     """
 
     title: str
@@ -39,3 +44,4 @@ class LayerResult:
     output_shape: tuple[int, ...]
     maps: np.ndarray | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    observation: str = ""
