@@ -66,6 +66,15 @@ def test_tiles_view_shows_the_picture_and_the_stitched_output():
     assert "the 6 tiles" in caption  # 16x16 centres: ceil(20 / 16) * ceil(40 / 16) = 2 * 3
 
 
+def test_tiles_view_shrinks_a_large_picture_to_256_first():
+    same = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Identity()])
+    img = np.random.default_rng(2).random((300, 600, 3)).astype(np.float32)
+    spec = next(s for s in seeds.specs() if s.key == "autoencoder")
+    caption, (shown_in, shown_out) = spec.extra_view("Tiles").pictures(same, img)
+    assert shown_in.image.shape == shown_out.image.shape == (128, 256, 3)  # 600 -> 256, 300 -> 128
+    assert "600×300 picture was first shrunk to 256×128" in caption
+
+
 @pytest.fixture(scope="module")
 def trained():
     return seeds.load_autoencoder()

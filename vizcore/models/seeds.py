@@ -40,6 +40,7 @@ __all__ = [
     "EDGE_GAIN",
     "AUTOENCODER_WEIGHTS",
     "AUTOENCODER_INFO",
+    "TILED_MAX_SIDE",
     "specs",
 ]
 
@@ -47,6 +48,8 @@ __all__ = [
 AUTOENCODER_WEIGHTS = TILE_AUTOENCODER_WEIGHTS
 AUTOENCODER_INFO = TILE_AUTOENCODER_RECORD
 load_autoencoder = load_tile_autoencoder
+#: The tiles view shrinks larger pictures to this longer side first (time grows with the area).
+TILED_MAX_SIDE = 256
 tile_autoencoder_info = tile_autoencoder_record
 
 
@@ -84,7 +87,18 @@ def tiled_pictures(model, image: np.ndarray) -> tuple[str, list[ViewPicture]]:
     image: (H, W, 3) float in [0, 1]. Returns (caption, [input, output]) with the output
     (H, W, 3) float32 clipped to [0, 1]. Raises ImageError for another shape.
     """
+    from ..fitting import adapt_image
+
     img = np.asarray(image, dtype=np.float32)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ImageError(f"expected an (H, W, 3) image, got shape {img.shape}")
+    shrunk = ""
+    if max(img.shape[:2]) > TILED_MAX_SIDE:  # ~5 s at 512x512 on 2 cores; ~1.5 s at 256
+        scale = TILED_MAX_SIDE / max(img.shape[:2])
+        size = (max(1, round(img.shape[0] * scale)), max(1, round(img.shape[1] * scale)))
+        shrunk = (f" The {img.shape[1]}×{img.shape[0]} picture was first shrunk to {size[1]}×{size[0]} "
+                  f"to keep the wait short; it learned from the bundled photos at 256 and 512 px.")
+        img = adapt_image(img, size=size, channels=3, fit="stretch")[0][0]
     out = np.clip(apply_tiled(model, img), 0.0, 1.0)
     h, w = img.shape[:2]
     step = TILE - 2 * MARGIN
@@ -93,7 +107,7 @@ def tiled_pictures(model, image: np.ndarray) -> tuple[str, list[ViewPicture]]:
                f"The network returns a whole {TILE}×{TILE} tile, but only its central {step}×{step} is kept: "
                f"each output pixel depends on a 15×15 window, so it needs 7 real pixels on every side. "
                f"With {MARGIN} pixels dropped per side the {tiles:,} tiles fit together without seams; "
-               f"the seed's 24×24 centres (4 dropped) still showed them.")
+               f"the seed's 24×24 centres (4 dropped) still showed them." + shrunk)
     return caption, [ViewPicture("Input", img, f"{w}×{h}"),
                      ViewPicture("Autoencoder output, tile by tile", out, "colour edges it learned to draw")]
 
