@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import make_test_chart
 import numpy as np
 import skimage.data
 from PIL import Image
-
-import make_test_chart
 
 HERE = Path(__file__).resolve().parent
 LONG_SIDE = 512

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-__all__ = ["Case", "HOSTILE_CASES", "OK_CASES", "ERROR_CASES", "SMOKE_CASES", "case_ids", "png_bytes", "crafted_png_header",
-           "icc_rgb_profile"]
+__all__ = ["Case", "HOSTILE_CASES", "OK_CASES", "ERROR_CASES", "SMOKE_CASES", "case_ids", "png_bytes",
+           "crafted_png_header", "icc_rgb_profile"]
 
 W8 = 1 / 255  # one 8-bit step
 
@@ -132,7 +132,8 @@ def icc_rgb_profile(red_xyz, green_xyz, blue_xyz, description: str) -> bytes:
         body += payload
     size = offset + len(body)
     header = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
-              + struct.pack(">6H", 2024, 1, 1, 0, 0, 0) + b"acsp" + b"\0" * 24 + b"\0" * 4  # platform..attributes, intent
+              # date, signature, platform..attributes, rendering intent
+              + struct.pack(">6H", 2024, 1, 1, 0, 0, 0) + b"acsp" + b"\0" * 24 + b"\0" * 4
               + _s15(0.9642) + _s15(1.0) + _s15(0.8249) + b"\0" * 4 + b"\0" * 16 + b"\0" * 28)
     assert len(header) == 128
     return header + struct.pack(">I", len(tags)) + table + body
@@ -208,7 +209,8 @@ def _orientation_cases() -> list[Case]:
         for fmt, ext, mime, tol in (("PNG", "png", "image/png", W8 / 2 + 1e-6), ("JPEG", "jpg", "image/jpeg", 0.1)):
             if fmt == "JPEG" and value not in (3, 6, 8):
                 continue  # the common camera values; PNG covers all eight exactly
-            data = png_bytes(_orientation_image(), fmt, exif=_exif_with_orientation(value), **({"quality": 95} if fmt == "JPEG" else {}))
+            quality = {"quality": 95} if fmt == "JPEG" else {}
+            data = png_bytes(_orientation_image(), fmt, exif=_exif_with_orientation(value), **quality)
             cases.append(Case(
                 f"exif-orientation-{value}-{ext}", data, f"rotated{value}.{ext}", mime, "ok",
                 shape=(h, w, 3), pixels=pixels, tol=tol,
@@ -260,7 +262,8 @@ def _mode_cases() -> list[Case]:
     im.putpalette([255, 0, 0, 0, 128, 0, 10, 20, 30] + [0] * (256 * 3 - 9))
     im.putdata([0, 1, 2])
     cases.append(Case("mode-P-png", png_bytes(im), "palette.png", "image/png", "ok", shape=(1, 3, 3),
-                      pixels=(((0, 0), (1, 0, 0)), ((0, 1), (0, 128 / 255, 0)), ((0, 2), (10 / 255, 20 / 255, 30 / 255)))))
+                      pixels=(((0, 0), (1, 0, 0)), ((0, 1), (0, 128 / 255, 0)),
+                              ((0, 2), (10 / 255, 20 / 255, 30 / 255)))))
 
     # "P" with transparency (tRNS): index 1 fully transparent -> white.
     cases.append(Case("mode-P-transparent-png", png_bytes(im, transparency=1), "palette-t.png", "image/png", "ok",
@@ -365,7 +368,8 @@ def _mode_cases() -> list[Case]:
                       note="stretched"))
     fnan = np.array([[np.nan, 0.5, np.inf]], np.float32)
     cases.append(Case("mode-F-nan-tiff", png_bytes(Image.fromarray(fnan), "TIFF"), "fnan.tiff", "image/tiff",
-                      "ok", shape=(1, 3, 3), pixels=(((0, 0), (0, 0, 0)), ((0, 1), (0.5, 0.5, 0.5)), ((0, 2), (0, 0, 0))),
+                      "ok", shape=(1, 3, 3),
+                      pixels=(((0, 0), (0, 0, 0)), ((0, 1), (0.5, 0.5, 0.5)), ((0, 2), (0, 0, 0))),
                       tol=1e-6, note="NaN"))
 
     # Other containers of plain RGB.
@@ -471,7 +475,8 @@ def _error_cases() -> list[Case]:
     return [
         Case("empty", b"", "empty.png", "image/png", "error", message="empty"),
         Case("truncated-png", noise_png[: len(noise_png) // 2], "cut.png", "image/png", "error", message="truncated"),
-        Case("truncated-jpeg", noise_jpeg[: len(noise_jpeg) // 2], "cut.jpg", "image/jpeg", "error", message="truncated"),
+        Case("truncated-jpeg", noise_jpeg[: len(noise_jpeg) // 2], "cut.jpg", "image/jpeg", "error",
+             message="truncated"),
         Case("truncated-gif", noise_gif[: len(noise_gif) // 2], "cut.gif", "image/gif", "error", message="truncated"),
         Case("png-signature-only", noise_png[:8], "sig.png", "image/png", "error", message="image"),
         Case("png-header-only", noise_png[:33], "head.png", "image/png", "error", message="truncated"),
