@@ -34,7 +34,6 @@ __all__ = [
     "block_pool",
     "upsample_blocks",
     "block_steps",
-    "extreme_share",
     "phase_share",
 ]
 
@@ -227,19 +226,6 @@ def block_steps(values, size: int, *, top: float = 1.0) -> float:
         return float("nan")
     keep = max(1, int(round(top * jumps.size)))
     return float(np.partition(jumps, jumps.size - keep)[jumps.size - keep:].mean())
-
-
-def extreme_share(values, *, fraction: float = 0.1) -> float:
-    """Share of values in the lowest or highest ``fraction`` of their own range (min to max).
-
-    What a min–max stretched map shows as near-black or near-white. ``nan`` if constant.
-    """
-    v = np.asarray(values, np.float64)
-    lo, hi = float(v.min()), float(v.max())
-    if not hi > lo:
-        return float("nan")
-    cut = fraction * (hi - lo)
-    return _share((v <= lo + cut) | (v >= hi - cut))
 
 
 def phase_share(values, stride: int) -> float:

@@ -5,9 +5,12 @@ Keras convolution is a correlation (the kernel is not flipped). Seeded layers us
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import tensorflow as tf
 
+from ..observe import share_beyond
 from . import engine
 from .checks import (
     channels,
@@ -20,12 +23,21 @@ from .checks import (
     check_space,
     conv_out,
 )
-from .describe import SAMPLE_HINT, SPACE_WORDS, imports, initializer_code, kernel_literal, shape_text, space_line
+from .describe import (
+    SAMPLE_HINT,
+    SPACE_WORDS,
+    imports,
+    initializer_code,
+    kernel_literal,
+    percent_text,
+    shape_text,
+    space_line,
+)
 from .display import feature_result, resolve_display, tf_show
 from .result import LayerResult
 from .tfcolor import tf_to_space
 
-__all__ = ["conv2d", "conv_text", "conv2d_stack", "stack_text"]
+__all__ = ["conv2d", "conv_text", "conv2d_stack", "stack_text", "conv_observation"]
 
 
 def _check_kernel(kernel) -> np.ndarray:
@@ -98,58 +110,23 @@ def conv2d(
                                  kernel=hand)
     text = conv_text(h=h, w=w, c=c, out_shape=out_shape, filters=filters, ksize=ksize, strides=strides,
                       padding=padding, activation=activation, seed=seed, hand=hand, space=space, display=display)
-    return feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    result = feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    return replace(result, observation=conv_observation(activation, image, result.output))
 
 
-def conv_text(*, h, w, c, out_shape, filters, ksize, strides, padding, activation, seed, hand, space,
-               display) -> dict:
-    """Params, code, title, caption, explanation and settings of :func:`conv2d` (``hand``: kernel or None)."""
-    kh, kw = ksize
-    opts = f'strides={strides}, padding="{padding}", activation="{activation}"'
-    ho, wo, _ = out_shape
-    if hand is None:
-        params = kh * kw * c * filters + filters
-        size_expr = str(kh) if kh == kw else f"({kh}, {kw})"
-        code = "\n".join([
-            imports(),
-            SAMPLE_HINT,
-            space_line(space),
-            f"layer = keras.layers.Conv2D({filters}, {size_expr}, {opts},",
-            f"                            kernel_initializer={initializer_code(seed)})",
-            f"y = layer(x)[0]  # ({ho}, {wo}, {filters})",
-        ])
-        what = f"{filters} seeded filter(s) of {kh}×{kw}×{c} weights plus a bias"
-        arithmetic = f"{kh}·{kw}·{c}·{filters} + {filters}"
-        title = f"Conv2D {kh}×{kw} · {activation}"
-    else:
-        params = kh * kw * c
-        code = "\n".join([
-            imports("import numpy as np"),
-            SAMPLE_HINT,
-            space_line(space),
-            f"kernel = {kernel_literal(hand)}  # ({kh}, {kw}), used for every input channel",
-            f"layer = keras.layers.Conv2D(1, kernel.shape, {opts}, use_bias=False)",
-            "layer.build(x.shape)",
-            "layer.set_weights([np.repeat(kernel[:, :, None, None], x.shape[-1], axis=2)])",
-            f"y = layer(x)[0]  # ({ho}, {wo}, 1)",
-        ])
-        what = f"your {kh}×{kw} kernel on each of the {c} channel(s), summed, no bias"
-        arithmetic = f"{kh}·{kw}·{c}"
-        title = f"Conv2D hand-made {kh}×{kw} · {activation}"
-    stride_text = "" if strides == 1 else f", stride {strides}"
-    return dict(
-        params=params,
-        code=code,
-        title=title,
-        caption=f"Conv2D {kh}×{kw}{stride_text} on {SPACE_WORDS[space]}, then {activation}.",
-        explanation=(
-            f"Conv2D slides {what} over the image (padding \"{padding}\"{stride_text}), then applies {activation}: "
-            f"output {shape_text(out_shape)}, {params:,} parameters ({arithmetic})."
-        ),
-        settings={"function": "conv2d", "activation": activation, "seed": seed, "filters": filters,
-                  "kernel_size": None if hand is not None else kh, "strides": strides, "padding": padding,
-                  "kernel": None if hand is None else hand.tolist(), "space": space, "display": display},
-    )
+def conv_observation(activation: str, image, output) -> str:
+    """Measured sentence for a Conv2D (or the last layer of a stack) with ``activation``, or ``""``.
+
+    tanh: the share of the first map's pixels on tanh's flat ends (|y| > 0.9), where it would
+    push a picture to black and white. ``image``: RGB (H, W, 3) (unused, kept for the other
+    activations' sentences); ``output``: the raw output (H', W', filters).
+    """
+    if activation != "tanh":
+        return ""
+    share = share_beyond(np.abs(output[..., 0]), above=0.9)
+    verdict = ("so it pushes towards black and white" if share > 0.25 else
+               "the rest stays on its nearly straight middle part, close to linear")
+    return f"{percent_text(share)} of pixels reach tanh's flat ends (|y| > 0.9): {verdict}."
 
 
 def _check_stack(layers) -> list[dict]:
@@ -227,7 +204,8 @@ def conv2d_stack(
         y, shown, lo, hi = fn(tf.constant(image))
     text = stack_text(specs=specs, shapes=shapes, params=params, seed=seed, padding=padding, space=space,
                        display=display)
-    return feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    result = feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    return replace(result, observation=conv_observation(specs[-1]["activation"], image, result.output))
 
 
 def stack_text(*, specs, shapes, params, seed, padding, space, display) -> dict:

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from .. import render
+from ..observe import correlation, luminance
 from . import engine
 from .checks import channels, check_activation, check_image, check_int, check_output, check_seed, check_space
 from .describe import CHANNEL_WORDS, SAMPLE_HINT, imports, initializer_code, space_line
@@ -14,7 +15,8 @@ from .display import feature_result, resolve_display, tf_show
 from .result import LayerResult
 from .tfcolor import tf_to_space
 
-__all__ = ["dense", "dense_text", "dense_fully_connected"]
+__all__ = ["dense", "dense_text", "dense_observation", "dense_fully_connected", "fc_text", "fc_image",
+           "fc_observation"]
 
 
 def dense(
@@ -45,7 +47,21 @@ def dense(
     slot = engine.slot("Dense", (None, None, None, c), units=units)
     y, shown, lo, hi = engine.run_slot("dense", slot, image, activation=activation, mode=mode, space=space, seed=seed)
     text = dense_text(h=h, w=w, c=c, units=units, activation=activation, seed=seed, space=space, display=display)
-    return feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    result = feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    return replace(result, observation=dense_observation(image, result.output))
+
+
+def dense_observation(image, output) -> str:
+    """Measured sentence for a per-pixel Dense: how closely the first map follows the input's luminance.
+
+    ``image``: RGB (H, W, 3); ``output``: the layer's raw output (H, W, units).
+    """
+    r = correlation(luminance(image), output[..., 0])
+    if r != r:
+        return f"Every pixel got the same value ({output.flat[0]:.3g}), whatever its input."
+    turn = " (negative: brighter in, darker out)" if r < -0.5 else ""
+    return (f"Each output pixel is computed from its own input pixel only: correlation with the input's "
+            f"luminance r = {r:+.2f}{turn}.")
 
 
 def dense_text(*, h, w, c, units, activation, seed, space, display) -> dict:
@@ -122,6 +138,14 @@ def dense_fully_connected(
     with engine.LOCK:
         slot.set_seed(seed)
         y, shown, lo, hi = fn(tf.constant(image))
+    text = fc_text(c=c, size=size, units=units, depth=depth, activation=activation, seed=seed, space=space,
+                   display=display)
+    result = feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    return fc_image(result, image)
+
+
+def fc_text(*, c, size, units, depth, activation, seed, space, display) -> dict:
+    """Params, code, title, caption, explanation and settings of :func:`dense_fully_connected`."""
     params = size * size * c * units + units
     code = "\n".join([
         imports("import tensorflow as tf"),
@@ -135,8 +159,8 @@ def dense_fully_connected(
         "])",
         f"y = model(x)[0]  # ({size}, {size}, {depth}); model.count_params() == {params}",
     ])
-    result = feature_result(
-        y=y, shown=shown, lo=lo, hi=hi, mode=mode, params=params, code=code,
+    return dict(
+        params=params, code=code,
         title=f"Flatten → Dense({units}) → Reshape · {activation}",
         caption=f"A fully-connected layer on the {size}×{size} image: every output pixel sees every input pixel.",
         explanation=(
@@ -147,6 +171,25 @@ def dense_fully_connected(
         settings={"function": "dense_fully_connected", "activation": activation, "seed": seed, "size": size,
                   "units": units, "space": space, "display": display},
     )
-    # The first map back at the input's size, nearest neighbour.
+
+
+def fc_image(result: LayerResult, image) -> LayerResult:
+    """``result`` of a Flatten → Dense → Reshape shown at ``image``'s size (first map, nearest
+    neighbour), with its :func:`fc_observation`."""
+    h, w = image.shape[:2]
+    size = result.output.shape[0]
     rows, cols = np.arange(h) * size // h, np.arange(w) * size // w
-    return replace(result, image=render.grey_view(result.maps[0][rows][:, cols]))
+    return replace(result, image=render.colour_image(result.maps[0][rows][:, cols]),
+                   observation=fc_observation(image, result.output[rows][:, cols]))
+
+
+def fc_observation(image, output) -> str:
+    """Measured sentence for Flatten → Dense → Reshape: the first map against the input's luminance.
+
+    ``image``: RGB (H, W, 3); ``output``: the raw output brought to (H, W, k) by nearest neighbour.
+    """
+    r = correlation(luminance(image), output[..., 0])
+    if r != r:
+        return "The output is constant: every pixel got the same value."
+    return (f"Every output pixel mixes all the input pixels with its own weights, so the picture is gone: "
+            f"correlation with the input's luminance r = {r:+.2f}.")

@@ -1,6 +1,9 @@
 """Transposed convolution: ``Conv2DTranspose``, each input pixel stamping a weighted kernel onto a larger output."""
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..observe import phase_share
 from . import engine
 from .checks import (
     channels,
@@ -13,11 +16,11 @@ from .checks import (
     check_space,
     transpose_out,
 )
-from .describe import SAMPLE_HINT, SPACE_WORDS, imports, initializer_code, shape_text, space_line
+from .describe import SAMPLE_HINT, SPACE_WORDS, imports, initializer_code, percent_text, shape_text, space_line
 from .display import feature_result, resolve_display
 from .result import LayerResult
 
-__all__ = ["conv2d_transpose", "transpose_text"]
+__all__ = ["conv2d_transpose", "transpose_text", "transpose_observation"]
 
 
 def conv2d_transpose(
@@ -58,7 +61,21 @@ def conv2d_transpose(
                                  seed=seed)
     text = transpose_text(h=h, w=w, c=c, out_shape=out_shape, k=k, s=s, filters=filters, padding=padding,
                            activation=activation, seed=seed, space=space, display=display)
-    return feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    result = feature_result(y=y, shown=shown, lo=lo, hi=hi, mode=mode, **text)
+    return replace(result, observation=transpose_observation(k, s, result.output))
+
+
+def transpose_observation(k: int, s: int, output) -> str:
+    """Measured sentence for a Conv2DTranspose: how much of the first map repeats every ``s`` pixels.
+
+    ``output``: the raw output (H·s, W·s, filters). ``""`` for stride 1 or a constant map.
+    """
+    share = phase_share(output[..., 0], s) if s > 1 else float("nan")
+    if share != share:
+        return ""
+    why = "gaps between the stamps" if k < s else "the stamps' pattern"
+    return (f"{percent_text(share)} of the output's variation repeats every {s} pixels ({why}, "
+            f"a checkerboard where it is large).")
 
 
 def transpose_text(*, h, w, c, out_shape, k, s, filters, padding, activation, seed, space, display) -> dict:
