@@ -129,6 +129,57 @@ def conv_observation(activation: str, image, output) -> str:
     return f"{percent_text(share)} of pixels reach tanh's flat ends (|y| > 0.9): {verdict}."
 
 
+def conv_text(*, h, w, c, out_shape, filters, ksize, strides, padding, activation, seed, hand, space,
+               display) -> dict:
+    """Params, code, title, caption, explanation and settings of :func:`conv2d` (``hand``: kernel or None)."""
+    kh, kw = ksize
+    opts = f'strides={strides}, padding="{padding}", activation="{activation}"'
+    ho, wo, _ = out_shape
+    if hand is None:
+        params = kh * kw * c * filters + filters
+        size_expr = str(kh) if kh == kw else f"({kh}, {kw})"
+        code = "\n".join([
+            imports(),
+            SAMPLE_HINT,
+            space_line(space),
+            f"layer = keras.layers.Conv2D({filters}, {size_expr}, {opts},",
+            f"                            kernel_initializer={initializer_code(seed)})",
+            f"y = layer(x)[0]  # ({ho}, {wo}, {filters})",
+        ])
+        what = f"{filters} seeded filter(s) of {kh}×{kw}×{c} weights plus a bias"
+        arithmetic = f"{kh}·{kw}·{c}·{filters} + {filters}"
+        title = f"Conv2D {kh}×{kw} · {activation}"
+    else:
+        params = kh * kw * c
+        code = "\n".join([
+            imports("import numpy as np"),
+            SAMPLE_HINT,
+            space_line(space),
+            f"kernel = {kernel_literal(hand)}  # ({kh}, {kw}), used for every input channel",
+            f"layer = keras.layers.Conv2D(1, kernel.shape, {opts}, use_bias=False)",
+            "layer.build(x.shape)",
+            "layer.set_weights([np.repeat(kernel[:, :, None, None], x.shape[-1], axis=2)])",
+            f"y = layer(x)[0]  # ({ho}, {wo}, 1)",
+        ])
+        what = f"your {kh}×{kw} kernel on each of the {c} channel(s), summed, no bias"
+        arithmetic = f"{kh}·{kw}·{c}"
+        title = f"Conv2D hand-made {kh}×{kw} · {activation}"
+    stride_text = "" if strides == 1 else f", stride {strides}"
+    return dict(
+        params=params,
+        code=code,
+        title=title,
+        caption=f"Conv2D {kh}×{kw}{stride_text} on {SPACE_WORDS[space]}, then {activation}.",
+        explanation=(
+            f"Conv2D slides {what} over the image (padding \"{padding}\"{stride_text}), then applies {activation}: "
+            f"output {shape_text(out_shape)}, {params:,} parameters ({arithmetic})."
+        ),
+        settings={"function": "conv2d", "activation": activation, "seed": seed, "filters": filters,
+                  "kernel_size": None if hand is not None else kh, "strides": strides, "padding": padding,
+                  "kernel": None if hand is None else hand.tolist(), "space": space, "display": display},
+    )
+
+
 def _check_stack(layers) -> list[dict]:
     if not isinstance(layers, (list, tuple)) or not 1 <= len(layers) <= 4:
         raise ValueError(f"layers must be a list of 1 to 4 dicts, got {layers!r}")
