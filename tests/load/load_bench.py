@@ -187,11 +187,15 @@ class Tab:
         status, hdrs, _ = await http_request(self.base, "GET", "/_stcore/health", timeout=30)
         if status != 200:
             raise RuntimeError(f"health answered {status}")
+        # Keep every cookie, as a browser does: the XSRF cookie and, behind a proxy, its
+        # sticky-session cookie (scripts/serve_class.sh).
+        jar: dict[str, str] = {}
         for line in hdrs.get("set-cookie", "").split("\n"):
             name, _, rest = line.partition("=")
-            if name.strip() == XSRF_COOKIE:
-                self.xsrf = rest.split(";")[0]
-                self.cookie = f"{XSRF_COOKIE}={self.xsrf}"
+            if name.strip():
+                jar[name.strip()] = rest.split(";")[0]
+        self.xsrf = jar.get(XSRF_COOKIE, "")
+        self.cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
         parsed = urllib.parse.urlsplit(self.base)
         ws_url = ("wss" if parsed.scheme == "https" else "ws") + f"://{parsed.netloc}/_stcore/stream"
         protocols = ["streamlit"] + ([self.xsrf] if self.xsrf else [])
@@ -245,6 +249,7 @@ class Tab:
                 self.session_id = msg.new_session.initialize.session_id
             self._run_elems = {}
         elif kind == "navigation":
+            self.nav = {}
             for page in msg.navigation.app_pages:
                 self.nav[page.url_pathname] = page.page_script_hash
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -354,8 +359,10 @@ class Tab:
         urls = response.file_urls[0]
         content_type, body = multipart("file", filename, "image/jpeg", data)
         headers = {"Content-Type": content_type, "Origin": self.base}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         if self.xsrf:
-            headers.update({"X-Xsrftoken": self.xsrf, "Cookie": self.cookie})
+            headers["X-Xsrftoken"] = self.xsrf
         path = urls.upload_url if urls.upload_url.startswith("/") else urllib.parse.urlsplit(urls.upload_url).path
         status, _, text = await http_request(self.base, "PUT", path, headers=headers, body=body, timeout=self.timeout)
         self.stats.upload_bytes += len(body)
@@ -521,15 +528,19 @@ async def run_scenario(base: str, opts: Options, *, pid: int | None = None, log=
     photos = [make_photo(opts.upload_mp, seed=i) for i in range(opts.tabs)] if opts.upload_mp > 0 else []
     all_pages = opts.pages
     if opts.warmup or all_pages == ["all"]:
+        # One tab visits every page once first, so "RSS before" includes TensorFlow and the
+        # first-visit imports; with "all" it also learns the page list from st.navigation.
         probe = Tab(base, -1, timeout=opts.timeout)
         await probe.open()
-        await probe.visit("" if all_pages == ["all"] else all_pages[0])
+        await probe.visit("")
+        if all_pages == ["all"]:
+            all_pages = list(probe.nav)  # url paths in navigation order (the default page is "")
+        if opts.warmup:
+            for page in all_pages:
+                await probe.visit(page, opts.query)
         await probe.close()
         if probe.stats.errors:
             log(f"warm-up errors: {probe.stats.errors}")
-        if all_pages == ["all"]:
-            all_pages = [p for p in probe.nav if p]  # every page with a url path (home is "")
-            all_pages.insert(0, "")
     rss_before = sampler.now()
     sampler.start()
     gate = asyncio.Semaphore(opts.concurrency or opts.tabs)
