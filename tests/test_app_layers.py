@@ -253,6 +253,14 @@ def test_kernel_from_url_is_restored(media):
     assert_image_close(media.png(image_urls(at)[1]), minmax(correlate_same(luma(sample()), kernel)))
 
 
+def test_edited_7x7_kernel_from_url_is_restored(media):
+    """Seed 004's 7×7 presets: an edited 7×7 kernel (here a centred 1: the identity) survives the link."""
+    centre = ",".join("1" if i == 24 else "0" for i in range(49))
+    at = open_app("conv2d", query={**KERNEL_EDITOR, "conv2d.preset": "vertical_line_7x7", "conv2d.kernel": centre})
+    assert at.data_editor[0].value.shape == (7, 7)
+    assert_image_close(media.png(image_urls(at)[1]), minmax(luma(sample())))
+
+
 @pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d,e,f,g,h,i", "nan,0,0,0,0,0,0,0,0",
                                  ",".join(["1e308"] * 9)])  # finite in float64, inf in float32
 def test_bad_kernel_in_url_falls_back_to_the_preset(bad, media):

@@ -140,11 +140,16 @@ def _kernel_text(kernel: np.ndarray) -> str:
 KERNEL_LIMIT = 1000.0
 
 
+#: Kernel sides the editor takes: those of the presets (3×3 classics, seed 004's 7×7 lines).
+KERNEL_SIDES = tuple(sorted({int(np.asarray(k).shape[0]) for k in KERNEL_PRESETS.values()}))
+
+
 def _parse_kernel(text: str) -> list[list[float]]:
     values = [float(v) for v in str(text).split(",")]
     side = int(round(len(values) ** 0.5))
-    if side * side != len(values) or side not in (3, 5) or not np.all(np.isfinite(values)):
-        raise ValueError(f"a kernel needs 9 or 25 finite numbers, got {len(values)}")
+    if side * side != len(values) or side not in KERNEL_SIDES or not np.all(np.isfinite(values)):
+        counts = " or ".join(str(s * s) for s in KERNEL_SIDES)
+        raise ValueError(f"a kernel needs {counts} finite numbers, got {len(values)}")
     if np.max(np.abs(values)) > KERNEL_LIMIT:
         raise ValueError(f"kernel weights must lie within ±{KERNEL_LIMIT:g}, got {np.max(np.abs(values)):g}")
     return np.asarray(values, dtype=np.float64).reshape(side, side).tolist()
@@ -172,8 +177,8 @@ def _editor_key() -> str:
 def kernel_editor_control(*, default_preset: str = "sobel_x") -> tuple[str, np.ndarray]:
     """A preset picker beside an editable k×k grid (two columns); returns (preset name, kernel applied).
 
-    The kernel is float64 (k, k), k = 3 or 5, weights within ±KERNEL_LIMIT (NaN cells count
-    as 0). It is remembered for the session; in the URL (``<page>.kernel``, 9 or 25
+    The kernel is float64 (k, k), k one of KERNEL_SIDES, weights within ±KERNEL_LIMIT (NaN
+    cells count as 0). It is remembered for the session; in the URL (``<page>.kernel``, k²
     comma-separated numbers) only when it differs from the preset.
     """
     left, right = st.columns([1, 1], gap="large")
