@@ -113,14 +113,14 @@ def test_digits_grad_cam_class_follows_the_top_prediction_when_the_input_changes
 
 @pytest.mark.parametrize("index", [3, 11])
 def test_digits_uploaded_picture_of_a_digit_is_classified_right(index):
-    """A held-out digit drawn dark on light at 80x80 (as a photo of ink on paper) and uploaded."""
+    """A held-out digit drawn dark on light at 72x72 (as a photo of ink on paper) and uploaded."""
     from tests.apptest_helpers import png_bytes
     from vizcore.models.digits import load_split
 
     *_, x_test, y_test = load_split()
-    grey = x_test[index][..., 0]                       # 32x32, bright strokes on dark
-    paper = np.kron(1.0 - grey, np.ones((2, 2)))       # 64x64, dark ink on white
-    paper = np.pad(paper, 8, constant_values=1.0)      # a white margin: 80x80
+    grey = x_test[index][..., 0]                       # 28x28, bright strokes on dark
+    paper = np.kron(1.0 - grey, np.ones((2, 2)))       # 56x56, dark ink on white
+    paper = np.pad(paper, 8, constant_values=1.0)      # a white margin: 72x72
     rgb = np.round(np.repeat(paper[..., None], 3, axis=2) * 255).astype(np.uint8)
     at = open_app("trained_models", query={"model": "digits", "digit_src": "Upload"})
     at.file_uploader(key="digit_upload").set_value(("digit.png", png_bytes(rgb), "image/png")).run()
