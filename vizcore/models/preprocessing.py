@@ -18,18 +18,23 @@ torch      pixels / 255, minus ImageNet mean, over its std (DenseNet)     about 
 caffe      BGR pixels minus the ImageNet BGR mean (VGG16, ResNet50)       about -124 … 151
 =========  ============================================================  =================
 
+:data:`APPLICATION_MODES` says which one each ``keras.applications`` architecture expects, so an
+uploaded model built on one of them gets the right default (:func:`application_mode`).
+
 A convention's :meth:`~InputConvention.to_picture` undoes :meth:`~InputConvention.to_model`,
 so "what the model sees" is drawn from the very batch the model was given.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import ModelError
 
-__all__ = ["InputConvention", "CONVENTIONS", "IMAGENET_BGR_MEAN", "convention", "caffe"]
+__all__ = ["InputConvention", "CONVENTIONS", "IMAGENET_BGR_MEAN", "APPLICATION_MODES", "convention", "caffe",
+           "application_mode"]
 
 #: The ImageNet mean (B, G, R) ``keras.applications`` subtracts in "caffe" mode, in 0-255 units.
 IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
@@ -146,3 +151,39 @@ def convention(name: str) -> InputConvention:
 def caffe(name: str, label: str, bgr_mean: tuple[float, float, float]) -> InputConvention:
     """A Caffe-style convention with its own BGR mean (0-255 units), e.g. HED's BSDS mean."""
     return InputConvention(name, label, pixel_scale=255.0, mean=tuple(float(m) for m in bgr_mean), bgr=True)
+
+
+#: keras.applications architectures by the name Keras gives the model (``model.name``, as a
+#: regular expression matched whole, case-insensitive): (architecture, convention, why). From
+#: each family's ``preprocess_input`` (its ``mode``); "raw" where the model holds its own
+#: Rescaling/Normalization layers and ``preprocess_input`` passes values through.
+APPLICATION_MODES: tuple[tuple[str, str, str, str], ...] = (
+    (r"vgg1[69]", "VGG", "caffe", "its preprocess_input uses 'caffe' mode"),
+    (r"resnet(50|101|152)", "ResNet", "caffe", "its preprocess_input uses 'caffe' mode"),
+    (r"resnet(50|101|152)v2", "ResNetV2", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"densenet(121|169|201)", "DenseNet", "torch", "its preprocess_input uses 'torch' mode"),
+    (r"inception_v3", "InceptionV3", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"inception_resnet_v2", "InceptionResNetV2", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"xception", "Xception", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"mobilenet_[0-9.]+_[0-9]+", "MobileNet", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"mobilenetv2_[0-9.]+_[0-9]+", "MobileNetV2", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"mobilenetv3(small|large)", "MobileNetV3", "raw", "it rescales 0…255 inputs itself"),
+    (r"nasnet_?(mobile|large)?", "NASNet", "tf", "its preprocess_input uses 'tf' mode"),
+    (r"efficientnetb[0-7]", "EfficientNet", "raw", "it rescales and normalises 0…255 inputs itself"),
+    (r"efficientnetv2-(b[0-3]|s|m|l)", "EfficientNetV2", "raw", "it rescales 0…255 inputs itself"),
+    (r"convnext_(tiny|small|base|large|xlarge)", "ConvNeXt", "raw", "it normalises 0…255 inputs itself"),
+)
+
+
+def application_mode(model_name: str) -> tuple[str, str, str] | None:
+    """(architecture, convention name, why) for a keras.applications model name, else None.
+
+    model_name: ``model.name`` as Keras sets it ("resnet50", "mobilenetv2_1.00_224",
+    "efficientnetb0", "convnext_tiny", ...). A name that matches no row gives None.
+    """
+    if not isinstance(model_name, str):
+        return None
+    for pattern, arch, mode, why in APPLICATION_MODES:
+        if re.fullmatch(pattern, model_name, flags=re.IGNORECASE):
+            return arch, mode, why
+    return None

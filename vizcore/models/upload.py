@@ -1,257 +1,219 @@
 """The user's own trained model: read an uploaded .keras or legacy .h5 file safely.
 
-A model file can carry Python code: a ``Lambda`` layer stores its function as bytecode, a
-custom layer names a Python module to import, and Keras's loader would run either. Layer Lab
-never executes code from an uploaded file, so :func:`load_user_model` checks in layers:
+A model file can carry Python code, and Keras's loader would run it. Layer Lab never executes
+code from an uploaded file, so :func:`open_upload` (and :func:`load_user_model`) work in steps:
 
-1. size limit, then the file's first bytes: a ``.keras`` file is a zip, an ``.h5`` is HDF5;
-2. the model's architecture (``config.json`` inside the zip, the ``model_config`` attribute of
-   the HDF5 file) is read as plain JSON and walked BEFORE Keras sees the file. Refused:
-   ``Lambda`` layers and serialized functions (code), objects from any Python module outside
-   Keras, custom / registered objects, and class names that are not standard Keras objects;
-3. only then ``keras.models.load_model(..., safe_mode=True, compile=False)`` on a private
-   temporary copy, with every failure turned into :class:`vizcore.ModelError`;
+1. the operator's limits (:class:`UploadLimits`, from ``LAYERLAB_MAX_MODEL_MB`` and
+   ``LAYERLAB_MODEL_MEMORY_MB``): the file's size, taken from the file system before a byte is
+   read; an upload arriving as a stream is copied to a temporary file in 1 MB pieces
+   (:func:`save_upload`) and refused as soon as it passes the limit;
+2. the file's kind and its architecture JSON, read without loading and checked against what
+   Keras itself defines (:mod:`vizcore.models.upload_check`): Lambda and other code-running
+   layers, custom objects and modules outside Keras are refused;
+3. only then ``keras.models.load_model(path, safe_mode=True, compile=False)``, every failure
+   turned into :class:`vizcore.ModelError`;
 4. the loaded model must take one image-like input ``(batch, height, width, 1 or 3)``.
 
-:func:`spec_for_upload` then describes the loaded model as a :class:`ModelSpec`, so the page
-shows it exactly as it shows a shipped model.
+:func:`check_memory` refuses a model whose weights plus every layer's output (the views keep
+them all) pass the memory budget; :func:`suggest_convention` picks the input values the model
+expects from its own first layers or its keras.applications name; :func:`spec_for_upload`
+describes the loaded model as a :class:`ModelSpec`.
 """
 from __future__ import annotations
 
-import io
-import json
+import hashlib
 import os
+import shutil
 import tempfile
-import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import ModelError
-from .preprocessing import convention
+from .labels import choose_labels, labels_from_metadata
+from .preprocessing import application_mode, convention
 from .spec import ModelSpec
+from .upload_check import check_config, file_size, human_size, read_config
+from .upload_inputs import InputSuggestion, suggest_convention
 
-__all__ = ["MAX_MODEL_BYTES", "ANY_SIZE_SIDE", "FITS", "check_config", "read_config", "load_user_model",
-           "describe_input", "classifier_classes", "spec_for_upload"]
+__all__ = ["UploadLimits", "SavedUpload", "UserModel", "MAX_MODEL_BYTES", "ANY_SIZE_SIDE", "FITS", "CHUNK_BYTES",
+           "ENV_MAX_MODEL_MB", "ENV_MODEL_MEMORY_MB", "check_config", "read_config", "save_upload", "open_upload",
+           "load_user_model", "describe_input", "classifier_classes", "weight_bytes", "check_memory",
+           "InputSuggestion", "suggest_convention", "application_mode", "spec_for_upload"]
 
-#: Default largest upload accepted (bytes): fits MobileNet/ResNet-sized transfer models.
-MAX_MODEL_BYTES = 200 * 1024 * 1024
+#: Environment variables the operator sets (megabytes).
+ENV_MAX_MODEL_MB = "LAYERLAB_MAX_MODEL_MB"
+ENV_MODEL_MEMORY_MB = "LAYERLAB_MODEL_MEMORY_MB"
+#: Defaults for a class server: ResNet50 / InceptionV3 / ConvNeXtTiny files (90-110 MB) pass,
+#: VGG16 with its top (528 MB) needs LAYERLAB_MAX_MODEL_MB=600.
+DEFAULT_MAX_MODEL_MB = 200
+DEFAULT_MODEL_MEMORY_MB = 1024
+MAX_MODEL_BYTES = DEFAULT_MAX_MODEL_MB * 1024 * 1024
+#: Piece size used to copy an upload to disk.
+CHUNK_BYTES = 1024 * 1024
 #: Longer side a picture is brought down to for a model that takes any input size.
 ANY_SIZE_SIDE = 256
 #: How a picture is fitted to a fixed input size: cut to its aspect ratio first, or distorted.
 FITS = ("crop", "stretch")
-#: Largest architecture description read from a file (bytes of JSON).
-_MAX_CONFIG_BYTES = 32 * 1024 * 1024
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
-#: Serialized values Keras writes inside configs that are data, not code.
-_DATA_CLASSES = {"__keras_tensor__", "__numpy__", "__tensor__", "__bytes__", "__typespec__",
-                 "__ellipsis__", "__slice__", "__tuple__", "__dtype__", "__shape__"}
-#: Class names that hold or look up Python code.
-_CODE_CLASSES = {"Lambda", "__lambda__", "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer"}
-#: Model containers Keras itself writes.
-_MODEL_CLASSES = {"Functional", "Sequential", "Model"}
 
 
-def _human(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
-
-
-def _public_keras_names() -> set[str]:
-    import keras
-
-    names: set[str] = set(_MODEL_CLASSES)
-    for namespace in (keras, keras.layers, keras.initializers, keras.regularizers,
-                      keras.constraints, keras.optimizers, keras.optimizers.schedules,
-                      keras.losses, keras.metrics, keras.models, keras.dtype_policies,
-                      keras.quantizers):
-        names.update(n for n in dir(namespace) if n[:1].isupper())
-    return names
-
-
-def check_config(config: object, *, filename: str = "the file") -> None:
-    """Refuse a model architecture (parsed JSON) that would run or import code on load.
-
-    Walks every nested ``{"class_name": ..., "config": ...}`` object. Raises ModelError
-    naming the first offending layer or object for: a ``Lambda`` layer or serialized Python
-    function, a ``module`` outside Keras, a custom (registered) object, or a class name that
-    is not a standard public Keras object. Returns None when the description is clean.
-    """
-    known = _public_keras_names()
-    stack = [config]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
-        stack.extend(node.values())
-        class_name = node.get("class_name")
-        if not isinstance(class_name, str):
-            continue
-        inner = node.get("config")
-        where = ""
-        if isinstance(inner, dict) and isinstance(inner.get("name"), str):
-            where = f" (layer {inner['name']!r})"
-        module = node.get("module")
-        registered = node.get("registered_name")
-        if class_name in _CODE_CLASSES:
-            raise ModelError(
-                f"{filename} contains a {class_name} layer{where}, which stores Python code. "
-                "Layer Lab never runs code from an uploaded file, so it cannot load this model. "
-                "Replace the Lambda with standard Keras layers and save it again.")
-        if class_name in _DATA_CLASSES:
-            continue
-        if module is not None and not (isinstance(module, str)
-                                       and (module == "keras" or module.startswith("keras."))):
-            raise ModelError(
-                f"{filename} asks to import the Python module {module!r} for {class_name}{where}. "
-                "Only objects from Keras itself are allowed; code from the file is never run.")
-        if class_name == "function":
-            if not (isinstance(module, str) and module.startswith("keras.")
-                    and isinstance(inner, str) and inner.isidentifier()):
-                raise ModelError(f"{filename} refers to a function {inner!r} outside Keras; "
-                                 "only standard Keras functions are allowed.")
-            continue
-        if registered not in (None, class_name) or ">" in class_name:
-            label = registered if registered not in (None, class_name) else class_name
-            raise ModelError(
-                f"{filename} uses the custom object {label!r}{where}, defined by Python code that "
-                "is not in the file. Layer Lab only loads models built from standard Keras layers.")
-        if class_name.startswith("__") or class_name not in known:
-            raise ModelError(
-                f"{filename} uses {class_name!r}{where}, which is not a standard Keras layer "
-                "(it may be a custom layer or from an older, incompatible Keras). Layer Lab "
-                "only loads models built from standard Keras layers.")
-
-
-def _kind(data: bytes) -> str | None:
-    """"keras" for a zip, "h5" for HDF5, None for anything else (by the first bytes)."""
-    if data.startswith(_ZIP_MAGIC):
-        return "keras"
-    if data.startswith(_HDF5_MAGIC):
-        return "h5"
-    return None
-
-
-def _not_a_model(data: bytes, filename: str) -> str:
-    head = data[:512]
-    if head and all(32 <= b < 127 or b in b"\t\r\n" for b in head):
-        what = "a text file"
-    elif head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8"):
-        what = "an image"
-    else:
-        what = "neither a zip (.keras) nor an HDF5 (.h5) file"
-    return f"{filename} is not a Keras model: it looks like {what}. Upload a model saved with " \
-           "model.save('name.keras') (or a legacy .h5 file)."
-
-
-def read_config(data: bytes, *, filename: str = "the file") -> tuple[str, dict]:
-    """The format ("keras" or "h5") and architecture JSON of a model file, without loading it.
-
-    Reads ``config.json`` from a .keras zip or the ``model_config`` attribute of an HDF5
-    file; nothing in the file is executed. Raises ModelError for anything that is not a
-    readable Keras model file (text, random bytes, a zip without a model, a truncated file,
-    weights without an architecture).
-    """
-    kind = _kind(data)
-    if kind is None:
-        raise ModelError(_not_a_model(data, filename))
-    if kind == "keras":
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as err:
-            raise ModelError(f"{filename} is a damaged or incomplete .keras (zip) file "
-                             f"({err}); was the download or upload cut short?") from err
-        names = [info.filename for info in infos]
-        if len(names) != len(set(names)):
-            raise ModelError(f"{filename} is a zip with repeated entries; not a Keras model file.")
-        if "config.json" not in names:
-            shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
-            raise ModelError(f"{filename} is a zip archive but not a Keras model: it has no "
-                             f"config.json (it holds: {shown or 'nothing'}).")
-        if "model.weights.h5" not in names:
-            raise ModelError(f"{filename} has a model description but no weights "
-                             "(model.weights.h5 is missing from the archive).")
-        total = sum(info.file_size for info in infos)
-        if total > 4 * max(len(data), 1) + _MAX_CONFIG_BYTES:
-            raise ModelError(f"{filename} unpacks to {_human(total)}, far more than its size; "
-                             "refused.")
-        info = archive.getinfo("config.json")
-        if info.file_size > _MAX_CONFIG_BYTES:
-            raise ModelError(f"{filename}: the model description is {_human(info.file_size)}, "
-                             "too large.")
-        try:
-            text = archive.read("config.json")
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
-            raise ModelError(f"{filename} is a damaged .keras file ({err}).") from err
-    else:
-        import h5py
-
-        try:
-            with h5py.File(io.BytesIO(data), "r") as handle:
-                text = handle.attrs.get("model_config")
-        except Exception as err:  # noqa: BLE001 - h5py raises OSError/KeyError/... on bad files
-            raise ModelError(f"{filename} is a damaged or incomplete HDF5 (.h5) file: {err}") from err
-        if text is None:
-            raise ModelError(f"{filename} holds only weights, not a model: it has no model "
-                             "architecture. Save the whole model with model.save('name.keras').")
-        if len(text) > _MAX_CONFIG_BYTES:
-            raise ModelError(f"{filename}: the model description is too large.")
+def _megabytes(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or not str(raw).strip():
+        return default * 1024 * 1024
     try:
-        config = json.loads(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ModelError(f"{filename}: the model description is not valid JSON ({err}).") from err
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ModelError(f"{filename}: the model description has no model in it.")
-    return kind, config
+        value = float(raw)
+    except ValueError:
+        raise ModelError(f"{name} must be a number of megabytes, got {raw!r}") from None
+    if not value > 0:
+        raise ModelError(f"{name} must be more than 0 megabytes, got {raw!r}")
+    return int(value * 1024 * 1024)
 
 
-def load_user_model(data: bytes, *, filename: str, max_bytes: int = MAX_MODEL_BYTES):
-    """Load an uploaded model file safely and check it can take an image.
+@dataclass(frozen=True)
+class UploadLimits:
+    """What the server accepts: largest model file and memory one model may need (bytes)."""
 
-    data: the file's bytes; filename: its name (for messages); max_bytes: size limit.
-    Returns a ``keras.Model`` with exactly one input of shape (batch, H, W, 1 or 3) (H and W
-    may be None). No code from the file is ever run: see the module docstring.
-    Raises ModelError, with a message naming what was received, for: an empty or too large
-    file, a file that is not a model, a damaged or truncated file, Lambda layers / custom or
-    unknown objects / non-Keras modules, a model with several inputs or a non-image input.
+    max_file_bytes: int = DEFAULT_MAX_MODEL_MB * 1024 * 1024
+    max_memory_bytes: int = DEFAULT_MODEL_MEMORY_MB * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ=None) -> UploadLimits:
+        """Limits from LAYERLAB_MAX_MODEL_MB and LAYERLAB_MODEL_MEMORY_MB (defaults 200 and 1024).
+
+        Raises ModelError naming the variable when one is not a positive number.
+        """
+        environ = os.environ if environ is None else environ
+        return cls(_megabytes(environ, ENV_MAX_MODEL_MB, DEFAULT_MAX_MODEL_MB),
+                   _megabytes(environ, ENV_MODEL_MEMORY_MB, DEFAULT_MODEL_MEMORY_MB))
+
+    @property
+    def max_file_mb(self) -> int:
+        """The file limit in whole megabytes, rounded up (for Streamlit's uploader)."""
+        return -(-self.max_file_bytes // (1024 * 1024))
+
+
+class SavedUpload(NamedTuple):
+    """An upload copied to disk: path of the private copy, SHA-1 hex of its bytes, size in bytes."""
+
+    path: Path
+    sha1: str
+    size: int
+
+
+class UserModel(NamedTuple):
+    """A checked, loaded model: the keras.Model, its file's class names (names, where) or None,
+    the file's kind ("keras" or "h5") and size in bytes."""
+
+    model: object
+    file_labels: tuple[tuple[str, ...], str] | None
+    kind: str
+    size: int
+
+
+def _too_large(name: str, size: int, limit: int) -> ModelError:
+    return ModelError(f"{name} is {human_size(size)}; this server accepts model files up to "
+                      f"{human_size(limit)} (the operator can raise it with {ENV_MAX_MODEL_MB}).")
+
+
+def save_upload(stream, *, filename: str, limits: UploadLimits | None = None, folder=None) -> SavedUpload:
+    """Copy a binary stream (e.g. Streamlit's UploadedFile) to a private temporary file.
+
+    Reads ``CHUNK_BYTES`` at a time (never the whole file at once), hashing as it goes, and
+    stops with ModelError as soon as the copy passes ``limits.max_file_bytes``; the partial
+    file is removed. The caller owns (and deletes) the returned path.
     """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ModelError(f"expected the file's bytes, got {type(data).__name__}")
-    data = bytes(data)
+    limits = limits or UploadLimits.from_env()
+    suffix = Path(filename).suffix.lower() if Path(filename).suffix.lower() in (".keras", ".h5") else ".bin"
+    handle = tempfile.NamedTemporaryFile(prefix="layerlab_model_", suffix=suffix, dir=folder, delete=False)
+    digest, size = hashlib.sha1(), 0
+    try:
+        with handle:
+            if hasattr(stream, "seek"):
+                stream.seek(0)
+            while chunk := stream.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > limits.max_file_bytes:
+                    raise _too_large(f"“{filename}”", size, limits.max_file_bytes)
+                digest.update(chunk)
+                handle.write(chunk)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return SavedUpload(Path(handle.name), digest.hexdigest(), size)
+
+
+def open_upload(source, *, filename: str, limits: UploadLimits | None = None,
+                max_bytes: int | None = None) -> UserModel:
+    """Check and load a model file safely; see the module docstring for the steps.
+
+    source: a path to the file (read in pieces) or its bytes (written to a private temporary
+    file first). limits: the server's limits (default: from the environment); max_bytes
+    overrides the file limit. Returns a :class:`UserModel`. Raises ModelError, naming what was
+    received, for: an empty or too large file, a file that is not a model, a damaged or
+    truncated file, code-running / custom / non-Keras objects, weights larger than the memory
+    budget, a model with several inputs or a non-image input.
+    """
+    limits = limits or UploadLimits.from_env()
+    if max_bytes is not None:
+        limits = UploadLimits(max_bytes, limits.max_memory_bytes)
+    if not isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
+        raise ModelError(f"expected a path or the file's bytes, got {type(source).__name__}")
     name = f"“{filename}”"
-    if not data:
+    size = file_size(source)
+    if size == 0:
         raise ModelError(f"{name} is empty (0 bytes).")
-    if len(data) > max_bytes:
-        raise ModelError(f"{name} is {_human(len(data))}; the limit is {_human(max_bytes)}.")
-    kind, config = read_config(data, filename=name)
+    if size > limits.max_file_bytes:
+        raise _too_large(name, size, limits.max_file_bytes)
+    metadata: dict = {}
+    kind, config = read_config(source, filename=name, metadata=metadata)
     check_config(config, filename=name)
-    model = _load_checked(data, kind=kind, name=name)
+    if size > limits.max_memory_bytes:  # the weights alone are about the file's size
+        raise ModelError(f"{name} holds about {human_size(size)} of weights; this server lets one model use "
+                         f"{human_size(limits.max_memory_bytes)} ({ENV_MODEL_MEMORY_MB}).")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        folder = tempfile.mkdtemp(prefix="layerlab_model_")
+        path = Path(folder) / f"uploaded.{kind}"
+        try:
+            path.write_bytes(bytes(source))
+            model = _load_checked(path, name=name)
+        finally:
+            path.unlink(missing_ok=True)
+            os.rmdir(folder)
+    else:
+        model = _load_checked(Path(source), name=name)
     _check_input(model, name)
-    return model
+    return UserModel(model, labels_from_metadata(metadata), kind, size)
 
 
-def _load_checked(data: bytes, *, kind: str, name: str):
+def load_user_model(source, *, filename: str, max_bytes: int | None = None, limits: UploadLimits | None = None):
+    """The ``keras.Model`` of :func:`open_upload` (one image input (batch, H, W, 1 or 3))."""
+    return open_upload(source, filename=filename, limits=limits, max_bytes=max_bytes).model
+
+
+def _load_checked(path: Path, *, name: str):
     import keras
 
-    suffix = ".keras" if kind == "keras" else ".h5"
-    folder = tempfile.mkdtemp(prefix="layerlab_model_")
-    path = Path(folder) / f"uploaded{suffix}"
+    suffix = path.suffix.lower()
     try:
-        path.write_bytes(data)
-        try:
+        if suffix not in (".keras", ".h5"):  # Keras picks the format by the name: give it one
+            with open(path, "rb") as handle:
+                kind = "keras" if handle.read(2) == b"PK" else "h5"
+            link = Path(tempfile.mkdtemp(prefix="layerlab_model_")) / f"uploaded.{kind}"
+            os.symlink(path, link)
+            try:
+                model = keras.models.load_model(link, safe_mode=True, compile=False)
+            finally:
+                link.unlink()
+                link.parent.rmdir()
+        else:
             model = keras.models.load_model(path, safe_mode=True, compile=False)
-        except Exception as err:  # noqa: BLE001 - Keras raises many types; all become one message
-            detail = str(err).strip().splitlines()[0][:300] if str(err).strip() else ""
-            raise ModelError(f"Keras could not load {name}: {type(err).__name__}"
-                             f"{': ' + detail if detail else ''}") from err
-    finally:
-        path.unlink(missing_ok=True)
-        os.rmdir(folder)
+    except Exception as err:  # noqa: BLE001 - Keras raises many types; all become one message
+        detail = str(err).strip().splitlines()[0][:300] if str(err).strip() else ""
+        raise ModelError(f"Keras could not load {name}: {type(err).__name__}"
+                         f"{': ' + detail if detail else ''}") from err
     if not isinstance(model, keras.Model):
         raise ModelError(f"{name} did not contain a Keras model (got {type(model).__name__}).")
     return model
@@ -297,6 +259,32 @@ def classifier_classes(model) -> int | None:
     return None
 
 
+def weight_bytes(model) -> int:
+    """Bytes of all the model's weights, each at its own dtype's size."""
+    return int(sum(int(np.prod(w.shape)) * np.dtype(str(getattr(w.dtype, "name", w.dtype))).itemsize
+                   for w in model.weights))
+
+
+def check_memory(*, weights: int, activations: int, input_shape: tuple, limits: UploadLimits | None = None,
+                 filename: str = "the model") -> int:
+    """Memory (bytes) one model needs here: its weights plus every layer's output for one picture.
+
+    weights: bytes of the weights (:func:`weight_bytes`); activations: bytes of all layers'
+    outputs at ``input_shape`` (H, W, C) (a summary's ``activation_bytes``; the views keep every
+    layer's maps). Raises ModelError saying both parts and the budget when the total passes
+    ``limits.max_memory_bytes``; returns the total otherwise.
+    """
+    limits = limits or UploadLimits.from_env()
+    total = int(weights) + int(activations)
+    if total > limits.max_memory_bytes:
+        size = "×".join(str(d) for d in input_shape)
+        raise ModelError(
+            f"“{filename}” needs about {human_size(total)} of memory to run on a {size} picture "
+            f"(weights {human_size(int(weights))} + every layer's output {human_size(int(activations))}); "
+            f"this server lets one model use {human_size(limits.max_memory_bytes)} "
+            f"(the operator can raise it with {ENV_MODEL_MEMORY_MB}).")
+    return total
+
 
 def _any_size_target(shape: tuple[int, ...], side: int) -> tuple[int, int]:
     h, w = shape[:2]
@@ -304,21 +292,27 @@ def _any_size_target(shape: tuple[int, ...], side: int) -> tuple[int, int]:
     return max(1, round(h * scale)), max(1, round(w * scale))
 
 
-def spec_for_upload(model, *, key: str, filename: str, mode: str = "unit", fit: str = "crop",
-                    any_size_side: int = ANY_SIZE_SIDE) -> ModelSpec:
+def spec_for_upload(model, *, key: str, filename: str, mode: str | None = None, fit: str = "crop",
+                    any_size_side: int = ANY_SIZE_SIDE, labels: tuple[str, ...] | None = None,
+                    file_labels: tuple[tuple[str, ...], str] | None = None) -> ModelSpec:
     """A :class:`ModelSpec` for a model loaded by :func:`load_user_model`.
 
     key: the cache key (e.g. "upload:<sha1 of the file>"); filename: shown as the title.
-    mode: the input convention the user chose ("unit", "raw", "tf", "torch", "caffe"; see
-    :mod:`vizcore.models.preprocessing`). fit: "crop" or "stretch" for a fixed input size;
-    a model taking any size gets the picture's own shape, its longer side at most
-    ``any_size_side``. Classifiers (one (batch, K) output) get labels "class 0" ... "class K-1".
-    Raises ModelError for an unknown mode or fit, or a model without one image input.
+    mode: the input convention ("unit", "raw", "tf", "torch", "caffe"; see
+    :mod:`vizcore.models.preprocessing`); None picks :func:`suggest_convention`'s. fit: "crop"
+    or "stretch" for a fixed input size; a model taking any size gets the picture's own shape,
+    its longer side at most ``any_size_side``. Classifiers (one (batch, K) output) are named by
+    :func:`vizcore.models.labels.choose_labels` (labels the user gave, then the file's, then
+    ImageNet's for 1000 classes, else "class 0" ... "class K-1").
+    Raises ModelError for an unknown mode or fit, wrongly counted labels, or a model without
+    one image input.
     """
     if fit not in FITS:
         raise ModelError(f"fit must be one of {FITS}, got {fit!r}")
     size, channels = describe_input(model)
     classes = classifier_classes(model)
+    names, source = choose_labels(classes, given=labels, in_file=file_labels)
+    chosen = convention(mode if mode is not None else suggest_convention(model).mode)
 
     def fit_picture(image: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
         from ..fitting import adapt_image
@@ -327,14 +321,17 @@ def spec_for_upload(model, *, key: str, filename: str, mode: str = "unit", fit: 
         batch, notes = adapt_image(image, size=target, channels=channels, fit=fit)
         return batch, tuple(notes)
 
+    if classes and names is None:
+        names = tuple(f"class {i}" for i in range(classes))
     return ModelSpec(
         key=key,
         title=filename,
-        description=f"Your model {getattr(model, 'name', '?')!r}, uploaded as {filename}.",
+        description=f"Your model {getattr(model, 'name', '?')!r}, uploaded as {filename}."
+                    + (f" Class names: {source}." if classes else ""),
         load=lambda: model,
         fit=fit_picture,
-        convention=convention(mode),
-        labels=tuple(f"class {i}" for i in range(classes)) if classes else None,
+        convention=chosen,
+        labels=names,
         input_size=size,
         channels=channels,
         tags=("upload",) + (("classifier",) if classes else ()),
