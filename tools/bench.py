@@ -2,7 +2,7 @@
 
 Times, in one run:
 
-* the whole sheet (:func:`vizcore.cheat_sheet`, 66 panels) at 512² and 1024²:
+* the whole sheet (:func:`vizcore.cheat_sheet`, 62 panels) at 512² and 1024²:
   median of ``--repeats`` (default 5) runs after one warm-up run (the warm-up
   builds the layers and traces the graph, once per process);
 * the naive baseline (:func:`naive_sheet`): the same panels, each from a fresh
@@ -121,6 +121,19 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     for act in S.DENSE_ACTIVATIONS:
         feature(f"Dense(1) · {act}", act,
                 lambda p, act=act: keras.layers.Dense(1, activation=act, kernel_initializer=init(seed))(p))
+    # Fully connected on the image shrunk to FC_SIZE² (area averaging), shown back at the input's size.
+    import tensorflow as tf
+
+    n = S.FC_SIZE
+    small = np.clip(tf.image.resize(image[None], (n, n), method="area").numpy()[0], 0, 1)
+    x_small = color.to_space(small, S.SHEET_SPACE)
+    fc = keras.Sequential([keras.Input(shape=x_small.shape), keras.layers.Flatten(),
+                           keras.layers.Dense(n * n, activation=S.FC_ACTIVATION, kernel_initializer=init(seed)),
+                           keras.layers.Reshape((n, n, 1))])
+    y = fc.predict(x_small[None], verbose=0)[0]
+    grey = _stretch(y[..., 0], clip=False)[np.arange(h) * n // h][:, np.arange(w) * n // w]
+    panels.append(NaivePanel(f"Flatten → Dense({n * n}) → Reshape · {S.FC_ACTIVATION}", y,
+                             np.repeat(grey[..., None], 3, axis=-1)))
     for k, activations in ((3, S.CONV3_ACTIVATIONS), (7, S.CONV7_ACTIVATIONS)):
         for act in activations:
             feature(f"Conv2D {k}×{k} · {act}", act, lambda p, k=k, act=act: keras.layers.Conv2D(
@@ -132,11 +145,10 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
                 return keras.layers.Conv2D(1, 3, padding="same", activation=second,
                                            kernel_initializer=init(seed + 1))(hidden)
             feature(f"Conv2D·{first} → Conv2D·{second}", second, stack)
-    for k, s in S.TRANSPOSE_CONFIGS:
-        for act in S.TRANSPOSE_ACTIVATIONS:
-            feature(f"Conv2DTranspose k{k} s{s} · {act}", act,
-                    lambda p, k=k, s=s, act=act: keras.layers.Conv2DTranspose(
-                        1, k, strides=s, padding="same", activation=act, kernel_initializer=init(seed))(p))
+    for k, s, act in S.TRANSPOSE_PANELS:
+        feature(f"Conv2DTranspose k{k} s{s} · {act}", act,
+                lambda p, k=k, s=s, act=act: keras.layers.Conv2DTranspose(
+                    1, k, strides=s, padding="same", activation=act, kernel_initializer=init(seed))(p))
     return panels
 
 

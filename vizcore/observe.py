@@ -21,6 +21,8 @@ __all__ = [
     "NEUTRAL_MARGIN",
     "MIN_SATURATION",
     "DARK_LEVEL",
+    "MAX_SAMPLE",
+    "sample",
     "luminance",
     "hue_shift",
     "share_matching",
@@ -45,6 +47,9 @@ NEUTRAL_MARGIN = 0.02
 MIN_SATURATION = 0.2
 #: Luminance below this counts as dark.
 DARK_LEVEL = 0.2
+#: Pixels measured at most per panel (see :func:`sample`): a statistic over a quarter
+#: megapixel does not need every pixel, and the whole sheet's observations stay fast.
+MAX_SAMPLE = 1 << 16
 
 
 def _image(image, what: str) -> np.ndarray:
@@ -58,6 +63,32 @@ def _same_shape(*arrays: np.ndarray) -> None:
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
         raise ValueError(f"the images must have the same shape, got {sorted(shapes)}")
+
+
+def sample(values, *, max_pixels: int = MAX_SAMPLE, block: int = 1) -> np.ndarray:
+    """The part of an ``(H, W[, C])`` array that is measured: all of it when it has at most ``max_pixels``.
+
+    Larger arrays: with ``block == 1``, every k-th row and column (the smallest k that leaves
+    at most ``max_pixels``), an even spread over the picture; with ``block > 1``, a centred
+    crop of at most ``max_pixels`` whose start and size are multiples of ``block``, so the
+    blocks of a pooling or the stamps of a stride stay whole and aligned. Arrays of the same
+    ``(H, W)`` get the same rows and columns. Returns a view.
+    """
+    v = np.asarray(values)
+    if v.ndim < 2 or max_pixels < 1 or block < 1:
+        raise ValueError(f"expected (H, W[, C]) values, max_pixels >= 1 and block >= 1, got {v.shape}")
+    h, w = v.shape[:2]
+    if h * w <= max_pixels:
+        return v
+    if block == 1:
+        step = int(np.ceil(np.sqrt(h * w / max_pixels)))
+        while -(-h // step) * -(-w // step) > max_pixels:
+            step += 1
+        return v[::step, ::step]
+    side = max(block, int(np.sqrt(max_pixels)) // block * block)
+    ch, cw = min(h // block * block, side), min(w // block * block, side)
+    top, left = (h - ch) // 2 // block * block, (w - cw) // 2 // block * block
+    return v[top:top + ch, left:left + cw]
 
 
 def luminance(image) -> np.ndarray:

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import tensorflow as tf
 
-from ..observe import share_beyond
+from ..observe import sample, share_beyond
 from . import engine
 from .checks import (
     channels,
@@ -123,9 +123,9 @@ def conv_observation(activation: str, image, output) -> str:
     """
     if activation != "tanh":
         return ""
-    share = share_beyond(np.abs(output[..., 0]), above=0.9)
+    share = share_beyond(np.abs(sample(output)[..., 0]), above=0.9)
     verdict = ("so it pushes towards black and white" if share > 0.25 else
-               "the rest stays on its nearly straight middle part, close to linear")
+               "the values stay on its nearly straight middle part, so it looks close to linear")
     return f"{percent_text(share)} of pixels reach tanh's flat ends (|y| > 0.9): {verdict}."
 
 

@@ -55,6 +55,8 @@ def percent_text(share: float) -> str:
     say so (``"under 1 %"``) rather than "0 %"."""
     if share != share:  # nan
         return "n/a"
+    if share == 0:
+        return "0 %"
     if 0 < share < 0.005:
         return "under 1 %"
     if 0.995 <= share < 1:

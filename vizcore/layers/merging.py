@@ -12,7 +12,17 @@ import tensorflow as tf
 from .. import render
 from ..color import to_space
 from ..errors import ImageError
-from ..observe import chroma_shares, hsv_change, hue_shift, luminance, nearer_shares, share_beyond, share_from_neither, share_matching
+from ..observe import (
+    chroma_shares,
+    hsv_change,
+    hue_shift,
+    luminance,
+    nearer_shares,
+    sample,
+    share_beyond,
+    share_from_neither,
+    share_matching,
+)
 from .checks import channels, check_image, check_space
 from .describe import CLIP_NOTE, SPACE_WORDS, imports, percent_text, space_line
 from .engine import LOCK, stateless, traced
@@ -156,6 +166,7 @@ def merge_observation(kind: str, space: str, a, b, output: np.ndarray, shown: np
     """
     if kind == "Concatenate":
         return ""
+    a, b, output, shown = (sample(x) for x in (a, b, output, shown))  # same rows and columns
     if shown.ndim == 2:
         shown = np.repeat(shown[..., None], 3, axis=-1)
     pair = (kind, space)

@@ -17,6 +17,7 @@ from ..observe import (
     dark_share,
     hue_shift,
     luminance,
+    sample,
     share_matching,
     upsample_blocks,
 )
@@ -173,6 +174,7 @@ def pool_observation(kind, space, size, strides, padding, image, shown) -> str:
     """
     if strides != size or padding != "same" or size < 2:
         return ""
+    image, shown = sample(image, block=size), sample(shown, block=size)  # whole blocks, aligned
     h, w = image.shape[:2]
     if shown.ndim == 2:  # luminance comes back grey
         shown = np.repeat(shown[..., None], 3, axis=-1)

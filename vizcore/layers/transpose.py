@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..observe import phase_share
+from ..observe import phase_share, sample
 from . import engine
 from .checks import (
     channels,
@@ -70,7 +70,7 @@ def transpose_observation(k: int, s: int, output) -> str:
 
     ``output``: the raw output (H·s, W·s, filters). ``""`` for stride 1 or a constant map.
     """
-    share = phase_share(output[..., 0], s) if s > 1 else float("nan")
+    share = phase_share(sample(output[..., 0], block=s), s) if s > 1 else float("nan")
     if share != share:
         return ""
     why = "gaps between the stamps" if k < s else "the stamps' pattern"
