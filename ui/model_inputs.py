@@ -1,5 +1,6 @@
 """Inputs for models whose spec takes drawings (``input_kind == "drawing"``): draw, pick a
-held-out example, upload a photo of one, or use the sidebar picture.
+held-out example, upload a photo of one, or use the sidebar picture. Also the class names a
+user can give an uploaded classifier (:func:`class_name_controls`).
 
 Whatever the source, the spec prepares it (``ModelSpec.prepare`` for pictures,
 ``ModelSpec.prepare_batch`` for held-out examples, which are already fitted), so the model
@@ -10,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from vizcore.errors import ImageError
+from vizcore.errors import ImageError, ModelError
 from vizcore.models.spec import ModelSpec, Prepared
 
 from . import models, state
 
-__all__ = ["drawn_input", "SOURCES"]
+__all__ = ["drawn_input", "class_name_controls", "SOURCES"]
 
 SOURCES = ("Draw", "Held-out digit", "Upload", "Sidebar image")
 #: Canvas side in screen pixels, and the pen width drawn on it.
@@ -94,3 +95,34 @@ def drawn_input(spec: ModelSpec, choice) -> tuple[Prepared, str]:
     if fallback:
         st.caption(fallback)
     return spec.prepare_batch(x_test[index][None]), f"held-out digit #{index} (a {int(y_test[index])})"
+
+
+def class_name_controls(spec: ModelSpec, *, file_labels=None) -> tuple[str, ...] | None:
+    """Class names the user pasted or uploaded for an uploaded classifier, else None.
+
+    Says where the current names come from (the model file, ImageNet, numbers). Names that do
+    not number the model's classes are refused with a warning (None is returned).
+    """
+    classes = len(spec.labels or ())
+    source = models.label_source(classes, file_labels)
+    with st.expander(f"Class names: {source}"):
+        st.caption(f"The model gives {classes} class scores; now named " + ", ".join(spec.labels[:4])
+                   + (", …" if classes > 4 else "") + ". Give your own names: one per line, or a JSON list, "
+                   "in class-index order (as `train_ds.class_names`).")
+        text = st.text_area("Paste class names", key="u_labels_text", height=100)
+        upload = st.file_uploader("…or upload a labels file (.txt or .json)", type=["txt", "json"],
+                                  key="u_labels_file", max_upload_size=5)
+    try:
+        if upload is not None:
+            return _checked(models.class_names_from_text(upload.getvalue(), source=f"“{upload.name}”"), classes)
+        if text.strip():
+            return _checked(models.class_names_from_text(text, source="the pasted names"), classes)
+    except ModelError as err:
+        st.warning(f"{err} The names above are used instead.")
+    return None
+
+
+def _checked(names: tuple[str, ...], classes: int) -> tuple[str, ...]:
+    if len(names) != classes:
+        raise ModelError(f"You gave {len(names)} class names but the model gives {classes} class scores.")
+    return names

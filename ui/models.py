@@ -11,6 +11,10 @@ by the model key + the picture's key. A cached function reads only its arguments
 """
 from __future__ import annotations
 
+import weakref
+from pathlib import Path
+from typing import NamedTuple
+
 import numpy as np
 import streamlit as st
 
@@ -19,8 +23,9 @@ from vizcore.models.preprocessing import CONVENTIONS
 from vizcore.models.spec import ModelSpec, Prepared
 
 __all__ = ["DEFAULT_MODEL", "UPLOAD_MODES", "MODE_LABELS", "all_specs", "load_model", "pattern_model",
-           "examples", "fetch", "load_uploaded", "takes_fixed_size", "upload_spec", "extra_pictures",
-           "ModelSpec", "Prepared"]
+           "examples", "fetch", "KeptModel", "LoadedUpload", "upload_limits", "server_upload_mb", "keep_upload",
+           "load_uploaded", "takes_fixed_size", "suggest_mode", "class_names_from_text", "label_source", "upload_spec",
+           "extra_pictures", "ModelSpec", "Prepared"]
 
 #: The model the trained-models page opens on.
 DEFAULT_MODEL = "hed"
@@ -68,12 +73,68 @@ def fetch(spec: ModelSpec, *, timeout: float = 20.0) -> None:
     spec.fetch(timeout)
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
-def load_uploaded(digest: str, _data: bytes, filename: str, max_bytes: int):
-    """The checked, loaded model for these bytes (cached by their SHA-1). Raises ModelError."""
-    from vizcore.models.upload import load_user_model
+def upload_limits():
+    """The operator's limits (LAYERLAB_MAX_MODEL_MB, LAYERLAB_MODEL_MEMORY_MB). Raises ModelError."""
+    from vizcore.models.upload import UploadLimits
 
-    return load_user_model(_data, filename=filename, max_bytes=max_bytes)
+    return UploadLimits.from_env()
+
+
+def server_upload_mb() -> int:
+    """Streamlit's own upload limit (server.maxUploadSize, MB): no upload can be larger."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+class KeptModel:
+    """An uploaded model file kept on disk for this session: name, path, sha1, size (bytes).
+
+    The private copy is deleted when the object is forgotten (session ends, another upload,
+    "Forget"), so a session holds a path, never the file's bytes.
+    """
+
+    def __init__(self, name: str, path: Path, sha1: str, size: int):
+        self.name, self.path, self.sha1, self.size = name, Path(path), sha1, size
+        self._remove = weakref.finalize(self, Path(path).unlink, missing_ok=True)
+
+
+def keep_upload(uploaded, *, limits) -> KeptModel:
+    """Copy an UploadedFile (or any binary stream with ``.name``) to disk in 1 MB pieces.
+
+    Raises ModelError when it passes ``limits.max_file_bytes`` (nothing is kept then).
+    """
+    from vizcore.models.upload import save_upload
+
+    saved = save_upload(uploaded, filename=uploaded.name, limits=limits)
+    return KeptModel(uploaded.name, saved.path, saved.sha1, saved.size)
+
+
+class LoadedUpload(NamedTuple):
+    """A checked upload: the model, the class names its file holds (names, where) or None,
+    and the memory it needs here (bytes: weights + every layer's output for one picture)."""
+
+    model: object
+    file_labels: tuple | None
+    memory: int
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def load_uploaded(digest: str, _path: str, filename: str, _limits) -> LoadedUpload:
+    """The checked, loaded model of the file at ``_path`` (cached by its SHA-1), refused when it
+    would need more memory than the server's budget (estimated from its summary at the input
+    size it will get). Raises ModelError."""
+    from vizcore.features import model_summary
+    from vizcore.models.upload import ANY_SIZE_SIDE, check_memory, describe_input, open_upload, weight_bytes
+
+    opened = open_upload(_path, filename=filename, limits=_limits)
+    size, channels = describe_input(opened.model)
+    shape = (*(size or (ANY_SIZE_SIDE, ANY_SIZE_SIDE)), channels)
+    try:
+        activations = model_summary(opened.model, input_shape=shape).activation_bytes
+    except ModelError:  # a model the summary cannot unfold: its weights alone are checked
+        activations = 0
+    memory = check_memory(weights=weight_bytes(opened.model), activations=activations,
+                          input_shape=shape, limits=_limits, filename=filename)
+    return LoadedUpload(opened.model, opened.file_labels, memory)
 
 
 def takes_fixed_size(model) -> bool:
@@ -83,11 +144,34 @@ def takes_fixed_size(model) -> bool:
     return describe_input(model)[0] is not None
 
 
-def upload_spec(model, *, digest: str, filename: str, mode: str, fit: str) -> ModelSpec:
-    """The spec of an uploaded model with the user's input convention and fit."""
+def suggest_mode(model) -> tuple[str, str]:
+    """(input convention name, the reason in one sentence) read from the model itself."""
+    from vizcore.models.upload import suggest_convention
+
+    return tuple(suggest_convention(model))
+
+
+def class_names_from_text(text, *, source: str) -> tuple[str, ...]:
+    """Names from a pasted or uploaded labels text (one per line or a JSON list). Raises ModelError."""
+    from vizcore.models.labels import parse_labels
+
+    return parse_labels(text, source=source)
+
+
+def label_source(classes: int, file_labels=None) -> str:
+    """Where an uploaded classifier's default class names come from, in words."""
+    from vizcore.models.labels import choose_labels
+
+    return choose_labels(classes, in_file=file_labels)[1]
+
+
+def upload_spec(model, *, digest: str, filename: str, mode: str, fit: str, labels=None,
+                file_labels=None) -> ModelSpec:
+    """The spec of an uploaded model with the user's input convention, fit and class names."""
     from vizcore.models.upload import spec_for_upload
 
-    return spec_for_upload(model, key=f"upload:{digest}", filename=filename, mode=mode, fit=fit)
+    return spec_for_upload(model, key=f"upload:{digest}", filename=filename, mode=mode, fit=fit,
+                           labels=labels, file_labels=file_labels)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
