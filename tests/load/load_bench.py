@@ -53,7 +53,6 @@ from pathlib import Path
 import numpy as np
 import websockets
 from PIL import Image
-
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Common_pb2 import FileUploaderState, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -576,8 +575,10 @@ async def run_scenario(base: str, opts: Options, *, pid: int | None = None, log=
     return {
         "tabs": opts.tabs, "pages": all_pages, "spread": opts.spread, "upload_mp": opts.upload_mp,
         "close": opts.close, "idle_s": opts.idle, "wall_s": wall,
-        "visits": len(times), "p50_s": _pct(times, 0.5), "p90_s": _pct(times, 0.9), "max_s": max(times, default=float("nan")),
-        "per_page": {p: {"p50_s": _pct(v, 0.5), "p90_s": _pct(v, 0.9), "images": sorted(images[p])} for p, v in per_page.items()},
+        "visits": len(times), "p50_s": _pct(times, 0.5), "p90_s": _pct(times, 0.9),
+        "max_s": max(times, default=float("nan")),
+        "per_page": {p: {"p50_s": _pct(v, 0.5), "p90_s": _pct(v, 0.9), "images": sorted(images[p])}
+                     for p, v in per_page.items()},
         "upload_p50_s": _pct(uploads, 0.5) if uploads else None,
         "ws_bytes": sum(s.ws_bytes for s in stats), "media_bytes": sum(s.media_bytes for s in stats),
         "media_requests": sum(s.media_requests for s in stats),
@@ -596,10 +597,12 @@ def format_report(r: dict) -> str:
     lines = [
         f"tabs {r['tabs']}  pages {','.join(p or 'home' for p in r['pages'])}{' (spread)' if r['spread'] else ''}"
         f"  upload {r['upload_mp']} MP  close {r['close']}  idle {r['idle_s']:.0f} s  wall {r['wall_s']:.1f} s",
-        f"time to all images: p50 {r['p50_s']:.2f} s  p90 {r['p90_s']:.2f} s  max {r['max_s']:.2f} s  ({r['visits']} visits)",
+        f"time to all images: p50 {r['p50_s']:.2f} s  p90 {r['p90_s']:.2f} s  max {r['max_s']:.2f} s"
+        f"  ({r['visits']} visits)",
     ]
     if r["upload_p50_s"] is not None:
-        lines.append(f"upload (pick Upload + PUT + rerun): p50 {r['upload_p50_s']:.2f} s, {_mb(r['upload_bytes'])} sent")
+        lines.append(f"upload (pick Upload + PUT + rerun): p50 {r['upload_p50_s']:.2f} s,"
+                     f" {_mb(r['upload_bytes'])} sent")
     for page, v in r["per_page"].items():
         lines.append(f"  {page or 'home':<18} p50 {v['p50_s']:6.2f} s  p90 {v['p90_s']:6.2f} s  images {v['images']}")
     lines += [
@@ -681,7 +684,8 @@ def main(argv: list[str] | None = None) -> int:
             protocol = report["per_page"].get(page, {}).get("images", [])
             browser = chromium_image_count(base, page, timeout=args.timeout)
             same = protocol == [browser]
-            print(f"{page or 'home'}: protocol client {protocol}, Chromium {browser} -> {'same' if same else 'DIFFERENT'}")
+            verdict = "same" if same else "DIFFERENT"
+            print(f"{page or 'home'}: protocol client {protocol}, Chromium {browser} -> {verdict}")
             return 0 if same else 1
         pages = ["all"] if args.pages == "all" else args.pages.split(",")
         opts = Options(tabs=args.tabs, pages=pages, spread=args.spread, upload_mp=args.upload_mp,
