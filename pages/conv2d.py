@@ -1,7 +1,7 @@
 """Conv2D: random filters (one or two layers) and a kernel editor with classic hand-made kernels."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
+from ui import compute, controls, inspector, panels, state
 from ui.sidebar import image_choice
 from vizcore import ImageError
 
@@ -96,6 +96,10 @@ def show_selected_view() -> None:
                 panels.show_maps(result, columns=4 if filters > 4 else filters, key="conv-maps")
             else:
                 st.caption("One filter: its map is the panel on the left.")
+        if inspector.opened():
+            inspector.section(choice.image, {"function": "conv2d", "space": space, "activation": activation, "seed": seed,
+                                             "filters": filters, "kernel_size": kernel_size, "strides": strides,
+                                             "padding": padding}, image_key=choice.key)
     elif view == "Two layers":
         layers, seed = stack_controls()
         with st.spinner("Convolving twice…"):
@@ -123,6 +127,10 @@ def show_selected_view() -> None:
                               explanation="The image the kernel slides over.")
         with right:
             panels.show_view(result, key="kernel")
+        if inspector.opened():
+            inspector.section(choice.image, {"function": "conv2d", "space": space, "activation": activation,
+                                             "padding": padding, "kernel": [[float(v) for v in row] for row in kernel]},
+                              image_key=choice.key)
 
 
 try:

@@ -1,7 +1,7 @@
 """Conv2DTranspose: learned upsampling; how kernel size and strides set the output size."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
+from ui import compute, controls, inspector, panels, state
 from ui.sidebar import image_choice
 
 KERNEL_SIZES = tuple(range(1, 9))
@@ -74,3 +74,7 @@ with left:
                       explanation="The image after shrinking to the chosen input size.")
 with right:
     panels.show_view(result, key="transpose")
+if inspector.opened():
+    inspector.section(small, {"function": "conv2d_transpose", "filters": 1,
+                              **{k: opts[k] for k in ("kernel_size", "strides", "activation", "seed", "padding", "space")}},
+                      image_key=f"{choice.key}|{opts['side']}")

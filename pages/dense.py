@@ -1,7 +1,7 @@
 """Dense: one Dense layer on every pixel, and a fully connected Flatten → Dense → Reshape."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
+from ui import compute, controls, inspector, panels, state
 from ui.sidebar import image_choice
 from vizcore.layers import ACTIVATION_INFO
 
@@ -52,6 +52,8 @@ for start in range(0, len(views), per_row):
 if units > 1 and views:
     with st.expander(f"All {units} output maps of “{names[0]}”"):
         panels.show_maps(views[0], columns=min(units, 4), key="dense-maps")
+if inspector.opened():
+    inspector.dense_section(choice.image, image_key=choice.key, activations=names, seed=seed, units=units, space=space)
 
 st.divider()
 

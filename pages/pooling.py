@@ -1,7 +1,7 @@
 """Pooling: max and average pooling in four colour spaces, global average pooling, depth-wise max."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
+from ui import compute, controls, inspector, panels, state
 from ui.sidebar import image_choice
 from vizcore import SPACES, ImageError
 
@@ -63,6 +63,8 @@ def pooled_rows() -> None:
         for col, s, view in zip(cols, SPACES, rows[kind]):
             with col:
                 panels.show_view(view, key=f"{kind}-{s}", compact=True)
+    if inspector.opened():
+        inspector.pool_section(choice.image, image_key=choice.key, size=size, strides=strides, padding=padding)
 
 
 pooled_rows()

@@ -28,7 +28,8 @@ from .layers.activations import activation_curve
 from .layers.checks import check_image, check_int, check_padding, check_space, conv_out, transpose_out
 from .layers.weights import layer_weights
 
-__all__ = ["PixelExplanation", "explain_pixel", "INSPECTABLE", "output_shape_of"]
+__all__ = ["PixelExplanation", "explain_pixel", "INSPECTABLE", "output_shape_of", "window_box", "window_picture",
+           "OUTLINE", "CHOSEN", "PADDING_GREY", "GRID"]
 
 #: ``settings["function"]`` values the inspector explains (pooling: kinds "max" and "average").
 INSPECTABLE: tuple[str, ...] = ("conv2d", "pool", "dense", "conv2d_transpose")
@@ -253,3 +254,71 @@ def _explain_transpose(x, settings, shape, weights, activation, common) -> Pixel
            else np.zeros((0, c), np.float32))
     return _weighted("conv2d_transpose", window, wts, weights, activation, common, origin=None, padded=None,
                      stamps=stamps)
+
+
+#: Colours of :func:`window_picture` (uint8 RGB): the window's outline, max pooling's chosen
+#: cell, padding cells, and the thin lines between pixels.
+OUTLINE, CHOSEN, PADDING_GREY, GRID = (255, 214, 0), (230, 30, 30), (205, 205, 205), (40, 40, 40)
+
+
+def window_box(explanation: PixelExplanation) -> tuple[int, int, int, int]:
+    """Input rows/cols ``(top, left, bottom, right)`` (bottom/right exclusive) of the cells the pixel reads.
+
+    Conv2D / pooling: the window (may reach outside the image on padding); Dense: the pixel;
+    Conv2DTranspose: the box around the stamps' input pixels (the pixel's own position
+    divided by the stride when no stamp reaches it).
+    """
+    e = explanation
+    if e.stamps is not None:
+        if len(e.stamps):
+            return (int(e.stamps[:, 0].min()), int(e.stamps[:, 1].min()), int(e.stamps[:, 0].max()) + 1,
+                    int(e.stamps[:, 1].max()) + 1)
+        return e.row, e.col, e.row + 1, e.col + 1  # unreachable for k >= 1 except "valid" k < s tails
+    top, left = e.origin
+    rows, cols = (1, 1) if e.kind == "dense" else e.window.shape[:2]
+    return top, left, top + rows, left + cols
+
+
+def window_picture(image, explanation: PixelExplanation, *, margin: int = 2, cell: int = 28) -> np.ndarray:
+    """The input around the cells an output pixel reads, enlarged, with those cells outlined.
+
+    ``image``: the RGB ``(H, W, 3)`` float input in ``[0, 1]`` (as given to
+    :func:`explain_pixel`). Each input pixel becomes a ``cell×cell`` square with a dark grid
+    line; ``margin`` pixels of context are shown around :func:`window_box`; cells outside the
+    image (padding) are light grey; the window (Conv2D / pooling / Dense) or every stamping
+    input pixel (Conv2DTranspose) is outlined in yellow, max pooling's chosen cell in red.
+    At most 24 cells a side are drawn (the window is kept, context trimmed).
+    Returns uint8 ``(rows·cell, cols·cell, 3)``.
+    """
+    rgb = check_image(image)
+    h, w = rgb.shape[:2]
+    top, left, bottom, right = window_box(explanation)
+    extra = max(0, min(margin, (24 - max(bottom - top, right - left)) // 2))
+    r0, c0, r1, c1 = top - extra, left - extra, bottom + extra, right + extra
+    rows, cols = np.arange(r0, r1), np.arange(c0, c1)
+    inside = np.outer((rows >= 0) & (rows < h), (cols >= 0) & (cols < w))
+    small = np.empty((len(rows), len(cols), 3), np.uint8)
+    small[:] = PADDING_GREY
+    crop = rgb[np.clip(rows, 0, h - 1)][:, np.clip(cols, 0, w - 1)]
+    small[inside] = np.round(crop[inside] * 255).astype(np.uint8)
+    big = np.repeat(np.repeat(small, cell, axis=0), cell, axis=1)
+    big[::cell, :] = GRID
+    big[:, ::cell] = GRID
+
+    def outline(r: int, c: int, height: int, width: int, colour, thick: int) -> None:
+        y0, x0, y1, x1 = (r - r0) * cell, (c - c0) * cell, (r - r0 + height) * cell, (c - c0 + width) * cell
+        y1, x1 = min(y1, big.shape[0]), min(x1, big.shape[1])
+        big[y0:y0 + thick, x0:x1] = colour
+        big[y1 - thick:y1, x0:x1] = colour
+        big[y0:y1, x0:x0 + thick] = colour
+        big[y0:y1, x1 - thick:x1] = colour
+
+    e = explanation
+    if e.stamps is not None:
+        for i, j in {(int(a), int(b)) for a, b in e.stamps[:, :2]}:
+            outline(i, j, 1, 1, OUTLINE, max(2, cell // 8))
+    else:
+        outline(top, left, bottom - top, right - left, OUTLINE, max(3, cell // 7))
+        if e.chosen is not None:
+            outline(top + e.chosen[0], left + e.chosen[1], 1, 1, CHOSEN, max(2, cell // 7))
+    return big

@@ -1,0 +1,240 @@
+"""Inspect a pixel: how one output pixel of a layer panel was computed, number by number.
+
+CNN Explainer's signature view on the user's own image, in the page's colour space: pick an
+output pixel (row / column boxes and arrow buttons that step one pixel), see the input cells it
+reads (an enlarged crop with the window outlined), the numbers per channel, the Keras layer's
+real weights, the products, sum + bias, the activation and the output -- with the value the
+Keras layer itself gave at that pixel beside it.
+
+Why boxes and arrows and not a click on the picture: ``st.image`` has no click events in the
+pinned Streamlit, and the click components (``streamlit-image-coordinates``, Plotly selection)
+would be new dependencies; stepping with arrows also walks the window across the image the
+way CNN Explainer's animation does.
+
+Entry points (each draws in the current container; pages put them in an expander):
+
+``section(image, settings, *, image_key, name="inspect")``
+    Any inspectable layer call (``vizcore.inspect_pixel.INSPECTABLE``) given by its settings.
+``pool_section(image, *, image_key, size, strides, padding)``
+    Pooling: pick max / average and the colour space, then :func:`section`.
+``dense_section(image, *, image_key, activations, seed, units, space)``
+    Per-pixel Dense: pick which activation's panel, then :func:`section`.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from vizcore import color
+from vizcore.inspect_pixel import PixelExplanation, explain_pixel, output_shape_of, window_picture
+
+from . import state
+from .controls import SPACE_LABELS
+from .compute import IMAGE_TTL
+
+__all__ = ["opened", "section", "pool_section", "dense_section", "value_text"]
+
+#: Output-channel word per layer kind (pooling names the colour channel instead).
+CHANNEL_WORDS = {"conv2d": "Filter", "dense": "Unit", "conv2d_transpose": "Filter"}
+#: Pooling kinds the inspector offers, as the page names them.
+POOL_LABELS = {"max": "MaxPooling2D", "average": "AveragePooling2D"}
+
+
+def value_text(value: float) -> str:
+    """How the inspector prints its output value (6 decimals; what the AppTest reads back)."""
+    return f"{value:.6f}"
+
+
+@st.cache_resource(max_entries=4, ttl=IMAGE_TTL, show_spinner=False)
+def _keras_output(image_key: str, settings_json: str, _image: np.ndarray) -> np.ndarray:
+    """The raw output of the layer call ``settings`` (JSON) on the image, read-only."""
+    from vizcore import layers
+
+    settings = json.loads(settings_json)
+    function = settings.pop("function")
+    out = np.asarray(getattr(layers, function)(_image, **settings).output)
+    out.setflags(write=False)
+    return out
+
+
+def _step(key: str, delta: int, limit: int, default: int) -> None:
+    value = int(state.recall(key, default)) + delta
+    state.remember(key, min(max(value, 0), limit), default=default)
+
+
+def _pixel_controls(shape: tuple[int, int, int], kind: str, names: tuple[str, ...], name: str) -> tuple[int, ...]:
+    ho, wo, depth = shape
+    cols = st.columns([1.3, 1, 1, 1.5], gap="small", vertical_alignment="bottom")
+    if kind in ("max", "average"):
+        label, fmt = "Channel", (lambda i: names[i])
+    else:
+        label, fmt = CHANNEL_WORDS[kind], (lambda i: f"{CHANNEL_WORDS[kind].lower()} {i + 1}")
+    channel = cols[0].selectbox(label, range(depth), format_func=fmt, disabled=depth == 1,
+                                help="Which output map the pixel belongs to.",
+                                **state.page_bind(f"{name}_ch", 0, choices=range(depth), cast=int))
+    keys = {}
+    picked = []
+    for col, axis, size in ((cols[1], "row", ho), (cols[2], "col", wo)):
+        default = size // 2
+        keys[axis] = (state.page_key(f"{name}_{axis}"), size - 1, default)
+        picked.append(col.number_input(
+            "Row (from the top)" if axis == "row" else "Column (from the left)", min_value=0, max_value=size - 1,
+            step=1, help=f"0 to {size - 1} in the {ho}×{wo} output.",
+            **state.page_bind(f"{name}_{axis}", default, choices=range(size), cast=int)))
+    arrows = cols[3].columns(4, gap="small")
+    for arrow, (axis, delta, tip) in zip(arrows, (("col", -1, "left"), ("row", -1, "up"), ("row", 1, "down"),
+                                                  ("col", 1, "right"))):
+        key, limit, default = keys[axis]
+        arrow.button({"left": "←", "up": "↑", "down": "↓", "right": "→"}[tip], key=f"{name}-step-{tip}",
+                     help=f"Move the pixel one step {tip}.", on_click=_step, args=(key, delta, limit, default),
+                     width="stretch")
+    return int(picked[0]), int(picked[1]), int(channel)
+
+
+def _num(v: float, *, pad: bool = False) -> str:
+    return "pad 0" if pad else f"{v:+.3f}"
+
+
+def _table(values: np.ndarray, *, rows: list[str], cols: list[str], padded=None, bold=None) -> str:
+    """A markdown table of a 2-D array (``padded``: cells shown as padding; ``bold``: (r, c) to stress)."""
+    head = "| | " + " | ".join(cols) + " |\n|---|" + "---:|" * len(cols) + "\n"
+    lines = []
+    for r, label in enumerate(rows):
+        cells = []
+        for c in range(len(cols)):
+            is_pad = padded is not None and bool(padded[r, c])
+            text = "pad" if is_pad and np.isnan(values[r, c]) else _num(float(values[r, c]), pad=is_pad)
+            cells.append(f"**{text}** ◀" if bold == (r, c) else text)
+        lines.append(f"| **{label}** | " + " | ".join(cells) + " |")
+    return head + "\n".join(lines)
+
+
+def _window_tables(e: PixelExplanation) -> None:
+    """Conv2D: per input channel, window × weights = products, side by side when narrow."""
+    kh, kw, _ = e.window.shape
+    top, left = e.origin
+    rows, cols = [f"r{top + i}" for i in range(kh)], [f"c{left + j}" for j in range(kw)]
+    krows, kcols = [f"{i}" for i in range(kh)], [f"{j}" for j in range(kw)]
+    for ch, cname in enumerate(e.channel_names):
+        st.markdown(f"**{cname}** channel: products sum to **{float(e.products[..., ch].sum()):+.4f}**")
+        parts = [("Input (after padding)", _table(e.window[..., ch], rows=rows, cols=cols, padded=e.padded)),
+                 (f"× weights ({e.weights_source})", _table(e.weights[..., ch], rows=krows, cols=kcols)),
+                 ("= products", _table(e.products[..., ch], rows=krows, cols=kcols))]
+        slots = st.columns(3, gap="small") if kw <= 4 else [st.container() for _ in parts]
+        for slot, (title, table) in zip(slots, parts):
+            slot.markdown(f"{title}\n\n{table}")
+
+
+def _dense_table(e: PixelExplanation) -> None:
+    lines = ["| Channel | Input | × weight | = product |", "|---|---:|---:|---:|"]
+    for ch, cname in enumerate(e.channel_names):
+        lines.append(f"| **{cname}** | {_num(e.window[ch])} | {_num(e.weights[ch])} | {_num(e.products[ch])} |")
+    st.markdown("\n".join(lines))
+
+
+def _stamp_table(e: PixelExplanation) -> None:
+    if not len(e.stamps):
+        st.markdown("No input pixel stamps onto this output pixel (a gap between stamps): only the bias is left.")
+        return
+    lines = ["| Input pixel | Kernel entry | Channel | Input | × weight | = product |", "|---|---|---|---:|---:|---:|"]
+    for n, (i, j, t, u) in enumerate(e.stamps):
+        for ch, cname in enumerate(e.channel_names):
+            lines.append(f"| (r{i}, c{j}) | ({t}, {u}) | {cname} | {_num(e.window[n, ch])} | "
+                         f"{_num(e.weights[n, ch])} | {_num(e.products[n, ch])} |")
+    st.markdown(f"**{len(e.stamps)} stamp(s)** reach this pixel: each input pixel's values times one kernel "
+                f"entry ({e.weights_source}).\n\n" + "\n".join(lines))
+
+
+def _pool_table(e: PixelExplanation) -> None:
+    k = e.window.shape[0]
+    top, left = e.origin
+    table = _table(e.window, rows=[f"r{top + i}" for i in range(k)], cols=[f"c{left + j}" for j in range(k)],
+                   padded=e.padded, bold=e.chosen)
+    real = int((~e.padded).sum())
+    if e.kind == "max":
+        how = f"the largest of the {real} real cells (◀, red in the picture); padding is ignored"
+    else:
+        how = f"the mean of the {real} real cells" + (" (padding is not counted)" if real < e.padded.size else "")
+    st.markdown(f"**{e.channel_names[e.channel]}** channel, {k}×{k} window: output = {how}.\n\n{table}")
+
+
+def _formula(e: PixelExplanation) -> str:
+    if e.kind in ("max", "average"):
+        return f"{'max' if e.kind == 'max' else 'mean'} of the window = **{e.value:+.4f}**"
+    terms = e.products.size
+    return (f"Σ of {terms} products = **{e.total:+.4f}** · + bias **{e.bias:+.4f}** = **{e.pre_activation:+.4f}** "
+            f"· → {e.activation} → **{e.value:+.4f}**")
+
+
+def opened(label: str = "Inspect a pixel: the numbers behind one output value") -> bool:
+    """A toggle (remembered per page, ``<page>.inspect``) that opens the inspector below it.
+
+    A toggle and not an expander: an expander's body runs on every rerun even when closed,
+    and the inspector reruns the layer to show Keras' own value.
+    """
+    return st.toggle(label, help="Pick one output pixel and see every number that produced it.",
+                     **state.page_bind("inspect", False, cast=bool))
+
+
+def section(image: np.ndarray, settings: dict[str, Any], *, image_key: str, name: str = "inspect") -> None:
+    """Draw the pixel inspector for the layer call ``settings`` (``LayerResult.settings`` form) on ``image``.
+
+    ``image``: the RGB (H, W, 3) float image the page gave the layer; ``image_key``: its cache
+    key (``Choice.key``, plus anything the page did to it). ``name`` prefixes the page-namespaced
+    keys (``<page>.<name>_row``), so a page can hold more than one inspector.
+    """
+    h, w = image.shape[:2]
+    try:
+        shape = output_shape_of(settings, h, w)
+    except ValueError as err:
+        st.info(str(err))
+        return
+    kind = settings["function"] if settings["function"] != "pool" else settings["kind"]
+    space = settings.get("space", "rgb")
+    row, col, channel = _pixel_controls(shape, kind, tuple(color.channel_names(space)), name)
+    e = explain_pixel(image, settings, row=row, col=col, channel=channel)
+    panel = float(_keras_output(image_key, json.dumps(settings, sort_keys=True), image)[row, col, channel])
+    where = (f"{e.channel_names[channel]} channel" if kind in ("max", "average")
+             else f"{CHANNEL_WORDS[kind].lower()} {channel + 1}")
+    st.markdown(f"#### Output pixel (row {row}, column {col}) of {where}, in {SPACE_LABELS[space]}")
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        st.image(window_picture(image, e), width="stretch",
+                 caption="The input around the cells this pixel reads (yellow; grey = padding), one square per "
+                         "pixel.")
+    with right:
+        {"conv2d": _window_tables, "dense": _dense_table, "conv2d_transpose": _stamp_table,
+         "max": _pool_table, "average": _pool_table}[kind](e)
+    st.markdown(f"### {_formula(e)}")
+    m = st.columns(3)
+    m[0].metric("Output value", value_text(e.value), help="Computed here from the numbers above (NumPy, float32).")
+    m[1].metric("Keras panel value", value_text(panel), help="output[row, col, channel] of the Keras layer itself.")
+    m[2].metric("Difference", f"{abs(e.value - panel):.1e}", help="Float32 rounding only: well below 0.00001.")
+
+
+def pool_section(image: np.ndarray, *, image_key: str, size: int, strides: int, padding: str) -> None:
+    """The inspector for one of the page's max / average pooling panels (kind and space picked here)."""
+    cols = st.columns(2, gap="medium")
+    kind = cols[0].segmented_control("Panel", tuple(POOL_LABELS), required=True, format_func=POOL_LABELS.get,
+                                     help="Which row of panels to inspect.",
+                                     **state.page_bind("inspect_kind", "max", choices=tuple(POOL_LABELS)))
+    space = cols[1].segmented_control("Colour space", color.SPACES, required=True, format_func=SPACE_LABELS.get,
+                                      help="Which column of panels to inspect.",
+                                      **state.page_bind("inspect_space", "rgb", choices=color.SPACES))
+    section(image, {"function": "pool", "kind": kind, "space": space, "size": size, "strides": strides,
+                    "padding": padding}, image_key=image_key)
+
+
+def dense_section(image: np.ndarray, *, image_key: str, activations, seed: int, units: int, space: str) -> None:
+    """The inspector for one of the page's per-pixel Dense panels (activation picked here)."""
+    names = tuple(activations)
+    if not names:
+        st.info("Pick at least one activation above.")
+        return
+    activation = st.segmented_control("Panel", names, required=True, help="Which activation's panel to inspect.",
+                                      **state.page_bind("inspect_act", names[0], choices=names))
+    section(image, {"function": "dense", "activation": activation, "seed": seed, "units": units, "space": space},
+            image_key=image_key)
