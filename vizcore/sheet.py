@@ -142,8 +142,9 @@ def _program(spaces: tuple[str, ...]):
         k: engine.slot("Conv2D", one_in, filters=1, kernel_size=(k, k), strides=1, padding="same", use_bias=True)
         for k in (3, 7)
     }
-    conv_second = engine.slot("Conv2D", (None, None, None, 1), filters=1, kernel_size=(3, 3), strides=1,
-                          padding="same", use_bias=True)
+    # The stacks' second layer: the slot conv2d_stack uses for its layer 1 (not the 3×3 slot above).
+    conv_second = engine.slot("Conv2D", one_in, filters=1, kernel_size=(3, 3), strides=1, padding="same",
+                              use_bias=True, name="stack_layer_1")
     transposes = {
         (k, s): engine.slot("Conv2DTranspose", one_in, filters=1, kernel_size=(k, k), strides=(s, s), padding="same")
         for k, s in _TRANSPOSE_CONFIGS

@@ -18,6 +18,7 @@ from .checks import (
     check_image,
     check_int,
     check_output,
+    check_window,
     check_padding,
     check_seed,
     check_space,
@@ -100,6 +101,7 @@ def conv2d(
     image = check_image(image)
     h, w = image.shape[:2]
     c = channels(space)
+    check_window(h, w, ksize, padding, "Conv2D")
     out_shape = (conv_out(h, ksize[0], strides, padding), conv_out(w, ksize[1], strides, padding), filters)
     check_output(out_shape, f"Conv2D {ksize[0]}×{ksize[1]}")
     slot = engine.slot(
@@ -228,11 +230,14 @@ def conv2d_stack(
     slots, acts, shapes = [], [], []
     in_ch, ho, wo = c, h, w
     params = 0
-    for spec in specs:
+    for i, spec in enumerate(specs):
         k, s, f = spec["kernel_size"], spec["strides"], spec["filters"]
+        # Named by position: two layers of the same shape (e.g. on the luminance) must not share one slot.
         slots.append(engine.slot("Conv2D", (None, None, None, in_ch), filters=f, kernel_size=(k, k), strides=s,
-                           padding=padding, use_bias=True))
+                                 padding=padding, use_bias=True, name=f"stack_layer_{i}"))
         acts.append(engine.stateless("Activation", activation=spec["activation"]))
+        check_window(ho, wo, k, padding, f"Conv2D stack, layer {i + 1}",
+                     image="an image" if i == 0 else f"its input (layer {i}'s output)")
         ho, wo = conv_out(ho, k, s, padding), conv_out(wo, k, s, padding)
         shapes.append((ho, wo, f))
         check_output(shapes[-1], "Conv2D stack")

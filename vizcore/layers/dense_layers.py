@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from .. import render
-from ..observe import correlation, luminance
+from ..observe import correlation, luminance, sample
 from . import engine
 from .checks import channels, check_activation, check_image, check_int, check_output, check_seed, check_space
 from .describe import CHANNEL_WORDS, SAMPLE_HINT, imports, initializer_code, space_line
@@ -56,7 +56,7 @@ def dense_observation(image, output) -> str:
 
     ``image``: RGB (H, W, 3); ``output``: the layer's raw output (H, W, units).
     """
-    r = correlation(luminance(image), output[..., 0])
+    r = correlation(luminance(sample(image)), sample(output)[..., 0])
     if r != r:
         return f"Every pixel got the same value ({output.flat[0]:.3g}), whatever its input."
     turn = " (negative: brighter in, darker out)" if r < -0.5 else ""
@@ -188,7 +188,7 @@ def fc_observation(image, output) -> str:
 
     ``image``: RGB (H, W, 3); ``output``: the raw output brought to (H, W, k) by nearest neighbour.
     """
-    r = correlation(luminance(image), output[..., 0])
+    r = correlation(luminance(sample(image)), sample(output)[..., 0])
     if r != r:
         return "The output is constant: every pixel got the same value."
     return (f"Every output pixel mixes all the input pixels with its own weights, so the picture is gone: "
