@@ -26,8 +26,8 @@ def test_clip_mode_is_numpy_clip():
 def test_minmax_per_map_against_numpy():
     a = RNG.normal(size=(5, 4, 3)).astype(np.float32) * 7
     lo, hi = a.min(axis=(0, 1)), a.max(axis=(0, 1))
-    np.testing.assert_allclose(render.normalise(a), (a - lo) / (hi - lo), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(render.normalise(a, per_map=False), (a - a.min()) / (a.max() - a.min()),
+    np.testing.assert_allclose(render.normalise(a, mode="minmax"), (a - lo) / (hi - lo), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(render.normalise(a, mode="minmax", per_map=False), (a - a.min()) / (a.max() - a.min()),
                                rtol=1e-5, atol=1e-6)
 
 
@@ -39,7 +39,8 @@ def test_minmax_per_map_against_numpy():
 ])
 def test_flat_map_shows_its_value_clipped(value, shown):
     flat = np.full((3, 4), value, np.float32)
-    np.testing.assert_array_equal(render.normalise(flat), np.full((3, 4), shown, np.float32))
+    for mode in ("percentile", "minmax"):
+        np.testing.assert_array_equal(render.normalise(flat, mode=mode), np.full((3, 4), shown, np.float32))
     maps = np.full((2, 3, 4), value, np.float32)  # (C, H, W) as scale_maps takes them
     for scale in ("map", "layer"):
         np.testing.assert_array_equal(render.scale_maps(maps, scale), np.full((2, 3, 4), shown, np.float32))
@@ -49,7 +50,7 @@ def test_flat_map_next_to_a_varying_one_keeps_its_own_rule():
     a = np.zeros((2, 2, 2), np.float32)
     a[..., 0] = [[1.0, 2.0], [3.0, 5.0]]
     a[..., 1] = 0.4
-    out = render.normalise(a)
+    out = render.normalise(a, mode="minmax")
     np.testing.assert_allclose(out[..., 0], [[0.0, 0.25], [0.5, 1.0]])
     np.testing.assert_allclose(out[..., 1], 0.4)
 
@@ -57,8 +58,12 @@ def test_flat_map_next_to_a_varying_one_keeps_its_own_rule():
 def test_scale_maps_map_and_layer_against_numpy_and_nan_kept():
     maps = RNG.random((3, 4, 5)).astype(np.float32) * [[[1.0]], [[4.0]], [[9.0]]]
     lo, hi = maps.min(axis=(1, 2), keepdims=True), maps.max(axis=(1, 2), keepdims=True)
-    np.testing.assert_allclose(render.scale_maps(maps, "map"), (maps - lo) / (hi - lo), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(render.scale_maps(maps, "layer"), (maps - maps.min()) / (maps.max() - maps.min()),
+    np.testing.assert_allclose(render.scale_maps(maps, "map", stretch="minmax"), (maps - lo) / (hi - lo),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(render.scale_maps(maps, "layer", stretch="minmax"),
+                               (maps - maps.min()) / (maps.max() - maps.min()), rtol=1e-5, atol=1e-6)
+    p1, p99 = np.percentile(maps, [1, 99], axis=(1, 2), keepdims=True)  # 20 values a map: no subsample
+    np.testing.assert_allclose(render.scale_maps(maps, "map"), np.clip((maps - p1) / (p99 - p1), 0, 1),
                                rtol=1e-5, atol=1e-6)
     with_nan = np.array([[[0.0, 2.0, np.nan]]], np.float32)
     out = render.scale_maps(with_nan, "map")
@@ -66,10 +71,45 @@ def test_scale_maps_map_and_layer_against_numpy_and_nan_kept():
     assert np.isnan(out[0, 0, 2])
 
 
+def test_percentile_stretch_ignores_one_outlier_as_numpy_percentile():
+    a = RNG.normal(size=(20, 20)).astype(np.float32)
+    a[3, 4] = 1000.0  # one extreme pixel: min-max would turn every other pixel mid-grey
+    p1, p99 = np.percentile(a, [1, 99])
+    out = render.normalise(a)  # the default rule
+    np.testing.assert_allclose(out, np.clip((a - p1) / (p99 - p1), 0, 1), rtol=1e-5, atol=1e-6)
+    assert out[3, 4] == 1.0 and np.median(out) == pytest.approx(np.median((a - p1) / (p99 - p1)), abs=1e-5)
+    assert np.median(render.normalise(a, mode="minmax")) < 0.01  # what the old default showed
+
+
+def test_percentile_of_a_big_map_reads_every_odd_step_subsample():
+    a = np.zeros((512, 512, 1), np.float32)
+    a[::2, ::2] = 1.0  # a stride-2 checkerboard: an even step would see only ones
+    step = render.sample_step(512, 512)
+    assert step % 2 == 1 and render.percentile_sample(a).shape == (len(range(0, 512, step)) ** 2, 1)
+    black, white = render.stretch_ends(a)
+    sample = a[::step, ::step, 0].ravel()
+    np.testing.assert_allclose([black[0], white[0]], np.percentile(sample, [1, 99]))
+    assert (black[0], white[0]) == (0.0, 1.0)
+
+
+def test_diverging_puts_zero_at_white_and_keeps_the_sign():
+    a = np.array([[-2.0, -1.0, 0.0], [0.5, 1.0, 4.0]], np.float32)
+    s = max(-np.percentile(a, 1), np.percentile(a, 99))
+    pos = render.normalise(a, mode="diverging")
+    np.testing.assert_allclose(pos, np.clip(0.5 + 0.5 * a / s, 0, 1), rtol=1e-6)
+    rgb = render.diverging_rgb(pos)
+    np.testing.assert_array_equal(rgb[0, 2], [1.0, 1.0, 1.0])  # zero is white
+    assert (rgb[0, :2, 2] > rgb[0, :2, 0]).all() and (rgb[1, :, 0] > rgb[1, :, 2]).all()  # blue < 0 < red
+    p = np.linspace(0, 1, 1001)
+    np.testing.assert_allclose(render.diverging_rgb(p), matplotlib.colormaps["bwr"](p)[:, :3], atol=1 / 128)
+    np.testing.assert_array_equal(render.normalise(np.zeros((2, 2)), mode="diverging"), 0.5)
+
+
 @pytest.mark.parametrize("call, message", [
     pytest.param(lambda: render.normalise(np.zeros((2, 2)), mode="zscore"), "'zscore'", id="unknown-mode"),
     pytest.param(lambda: render.normalise(np.zeros(4)), r"shape \(4,\)", id="one-dimensional"),
     pytest.param(lambda: render.scale_maps(np.zeros((1, 2, 2)), "global"), "'global'", id="unknown-scale"),
+    pytest.param(lambda: render.scale_maps(np.zeros((1, 2, 2)), "map", stretch="log"), "'log'", id="unknown-stretch"),
 ])
 def test_stretch_rules_refuse_naming_what_they_got(call, message):
     with pytest.raises(ValueError, match=message):
@@ -127,13 +167,16 @@ def test_as_maps_moves_channels_first_and_lays_out_vectors():
 
 def test_feature_grid_local_and_global_scale():
     maps = np.stack([np.array([[0, 1], [2, 3]]), np.array([[0, 2], [4, 6]])], axis=-1).astype(np.float32)
-    local = render.feature_grid(maps, cmap="gray", scale="map", min_cell=2, gap=1, columns=2)
-    glob = render.feature_grid(maps, cmap="gray", scale="layer", min_cell=2, gap=1, columns=2)
+    local = render.feature_grid(maps, cmap="gray", scale="map", stretch="minmax", min_cell=2, gap=1, columns=2)
+    glob = render.feature_grid(maps, cmap="gray", scale="layer", stretch="minmax", min_cell=2, gap=1, columns=2)
     assert local.shape == glob.shape == (2, 5, 3)
     np.testing.assert_allclose(local[:, 2], 1.0)  # white gap column
     np.testing.assert_allclose(local[:, :2, 0], [[0, 1 / 3], [2 / 3, 1]], atol=0.01)
     np.testing.assert_allclose(local[:, 3:, 0], [[0, 1 / 3], [2 / 3, 1]], atol=0.01)
     np.testing.assert_allclose(glob[:, :2, 0], [[0, 1 / 6], [2 / 6, 3 / 6]], atol=0.01)
+    p1, p99 = np.percentile(maps, [1, 99])  # the default stretch, over the whole layer
+    default = render.feature_grid(maps, cmap="gray", scale="layer", min_cell=2, gap=1, columns=2)
+    np.testing.assert_allclose(default[:, 3:, 0], np.clip((maps[..., 1] - p1) / (p99 - p1), 0, 1), atol=0.01)
 
 
 @pytest.mark.parametrize("shape, kwargs, size", [
@@ -286,15 +329,16 @@ def test_to_png_decodes_back_to_the_same_pixels():
     assert render.to_png(b"already") == b"already"
 
 
-@pytest.mark.parametrize("side, kind", [
-    pytest.param(160, "PNG", id="160-square-exact"),
-    pytest.param(161, "JPEG", id="161-square-jpeg"),
+@pytest.mark.parametrize("width, kind", [
+    pytest.param(100, "PNG", id="256x100-exact"),
+    pytest.param(101, "JPEG", id="256x101-jpeg"),
 ])
-def test_to_display_png_up_to_the_exact_size_then_jpeg(side, kind):
-    image = RNG.random((side, side, 3)).astype(np.float32)
+def test_to_display_png_up_to_the_exact_size_then_jpeg(width, kind):
+    side = render.PIXELATED_BELOW  # not enlarged; 256 x 100 = 160 x 160 pixels
+    image = RNG.random((side, width, 3)).astype(np.float32)
     data, fmt = render.to_display(image)
     decoded = _decode(data)
-    assert fmt == kind == decoded.format and decoded.size == (side, side)
+    assert fmt == kind == decoded.format and decoded.size == (width, side)
     if kind == "PNG":
         np.testing.assert_array_equal(np.asarray(decoded), render.to_uint8(image))
 
@@ -306,3 +350,12 @@ def test_to_display_reduces_big_pictures_by_an_integer_factor():
     assert fmt == "PNG" and decoded.shape == (2, 683, 3)
     blocks = image8[:, :2049].reshape(2, 3, 683, 3, 3).astype(np.float64).mean(axis=(1, 3))
     assert np.abs(decoded - blocks).max() <= 1
+
+
+def test_a_tiny_image_is_sent_as_crisp_integer_enlarged_pixels():
+    tiny = RNG.integers(0, 256, (5, 5, 3), dtype=np.uint8)
+    data, kind = render.to_display(tiny)
+    shown = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    factor = shown.shape[0] // 5
+    assert kind == "PNG" and shown.shape == (5 * factor, 5 * factor, 3) and 5 * factor >= 2 * render.PIXELATED_BELOW
+    np.testing.assert_array_equal(shown, np.repeat(np.repeat(tiny, factor, axis=0), factor, axis=1))

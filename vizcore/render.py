@@ -4,18 +4,31 @@ Every page, the cheat-sheet PNG and the model views draw through these functions
 stretched, colour-mapped, laid out and encoded the same way everywhere. NumPy and Pillow only
 (matplotlib for its colormap tables); imports nothing from vizcore but ``errors``.
 
-Stretch rules (the only ones in the project):
+Stretch rules (the only ones in the project; :data:`DISPLAY_MODES`):
 
-- ``normalise(array, mode="clip")``: values as they are, clipped to [0, 1].
-- ``normalise(array, mode="minmax")`` / ``scale_maps(maps, scale)``: each map (or the whole
-  layer) stretched so its minimum is 0 and its maximum 1.
-- **Flat maps** (maximum == minimum): shown as their value clipped to [0, 1], so a dead ReLU
-  (all 0) stays black, or at the colormap's low end, and never becomes a fake pattern.
+- ``"percentile"`` (the default): per map, the 1st percentile is black and the 99th white,
+  values beyond are clipped, so a few extreme pixels cannot turn the rest of the map grey.
+  Percentiles are NumPy's default (linear interpolation) over :func:`percentile_sample`, a
+  regular subsample of at most :data:`PERCENTILE_SAMPLES` values (every value of a map up to
+  128×128). When the two percentiles are equal (98 % of the values the same), min–max is
+  used instead.
+- ``"diverging"``: for signed values, zero is white, negatives blue, positives red
+  (matplotlib's ``"bwr"``, :func:`diverging_rgb`); full blue / red at ∓s with
+  s = max(|1st percentile|, |99th percentile|) (the largest |value| if that is 0).
+  :func:`normalise` returns the position on that scale (0.5 = zero).
+- ``"minmax"``: each map (or the whole layer) stretched exactly from its minimum (black) to
+  its maximum (white): one click away from the default, for exact comparisons.
+- ``"clip"``: values as they are, clipped to [0, 1].
+- **Flat maps** (maximum == minimum) in the stretch modes: shown as their value clipped to
+  [0, 1], so a dead ReLU (all 0) stays black, or at the colormap's low end, and never becomes
+  a fake pattern (a flat diverging map is its sign's colour, white for zeros).
 - ``stretch_about_grey(picture)``: contrast stretch that keeps 0.5 at 0.5 (patterns).
 
 Layout: ``feature_grid`` (a layer's maps, colour-mapped, as one picture), ``overlay``,
 ``shrink_blocks`` / ``enlarge`` (integer factors, so pixels stay crisp), ``stack_vertical``,
-``thumbnail``, ``grey_view``. Encoding: ``to_uint8``, ``to_png``, ``to_display``.
+``thumbnail``, ``grey_view``. Encoding: ``to_uint8``, ``to_png``, ``to_display`` (pictures
+smaller than :data:`PIXELATED_BELOW` are enlarged by an integer factor, nearest neighbour,
+so a 5×5 upload is shown as 5×5 crisp squares, not smoothed by the browser).
 """
 from __future__ import annotations
 
@@ -29,30 +42,90 @@ from PIL import Image
 from .errors import ImageError, ModelError
 
 __all__ = [
-    "DISPLAY_MODES", "normalise", "scale_maps", "stretch_about_grey", "colormap", "apply_colormap",
-    "as_maps", "feature_grid", "resize_2d", "overlay", "grey_view", "colour_image", "thumbnail",
-    "shrink_blocks", "enlarge", "stack_vertical", "to_uint8", "to_png", "to_display",
-    "EXACT_DISPLAY_PIXELS", "MAX_DISPLAY_SIDE",
+    "DISPLAY_MODES", "PERCENTILES", "PERCENTILE_SAMPLES", "DIVERGING_CMAP", "sample_step", "percentile_sample",
+    "sorted_percentile", "stretch_ends", "normalise", "scale_maps", "diverging_rgb", "stretch_about_grey",
+    "colormap", "apply_colormap", "as_maps", "feature_grid", "resize_2d", "overlay", "grey_view", "colour_image",
+    "thumbnail", "shrink_blocks", "enlarge", "stack_vertical", "to_uint8", "to_png", "to_display",
+    "EXACT_DISPLAY_PIXELS", "MAX_DISPLAY_SIDE", "PIXELATED_BELOW",
 ]
 
-#: Display modes of :func:`normalise`.
-DISPLAY_MODES = ("clip", "minmax")
+#: Display modes of :func:`normalise`, the default first.
+DISPLAY_MODES = ("percentile", "diverging", "minmax", "clip")
+#: The percentiles shown black and white by the ``"percentile"`` stretch.
+PERCENTILES = (1.0, 99.0)
+#: At most about this many values of a map are read to find its percentiles.
+PERCENTILE_SAMPLES = 128 * 128
+#: The diverging colormap: blue (negative), white (zero), red (positive).
+DIVERGING_CMAP = "bwr"
 
 
 # --------------------------------------------------------------------------------------------
 # Stretch rules
 # --------------------------------------------------------------------------------------------
 
-def normalise(array, *, mode: str = "minmax", per_map: bool = True) -> np.ndarray:
-    """Map feature values to ``[0, 1]`` for display.
+def sample_step(height: int, width: int) -> int:
+    """Row and column step of :func:`percentile_sample` for an ``height × width`` map: the smallest
+    odd integer >= sqrt(H·W / PERCENTILE_SAMPLES) (odd, so it never falls in step with the even
+    strides of a Conv2DTranspose checkerboard); 1 up to 128×128."""
+    step = max(1, math.ceil(math.sqrt(height * width / PERCENTILE_SAMPLES)))
+    return step if step % 2 else step + 1
 
-    ``array``: ``(H, W)`` or ``(H, W, k)`` float (``k`` maps on the last axis).
-    ``mode="clip"``: values as they are, clipped to ``[0, 1]`` (0 black, 1 white).
-    ``mode="minmax"``: each map (``per_map=True``) or the whole array
-    (``per_map=False``) stretched so its minimum is 0 and its maximum 1; a
-    flat map is shown as its value clipped to [0, 1] (a dead ReLU stays black).
-    Returns float32 of the same shape in ``[0, 1]``. Raises ValueError for an
-    unknown mode or an array that is not 2-D or 3-D.
+
+def percentile_sample(array: np.ndarray) -> np.ndarray:
+    """(H, W, k) -> (n, k): every ``sample_step``-th row and column of each map, flattened."""
+    step = sample_step(array.shape[0], array.shape[1])
+    return array[::step, ::step].reshape(-1, array.shape[2])
+
+
+def sorted_percentile(ordered: np.ndarray, q: float) -> np.ndarray:
+    """The ``q``-th percentile (0..100) of values sorted along axis 0, NumPy's default (linear)
+    rule: position q/100·(n − 1) between the two nearest sorted values. (n, ...) -> (...)."""
+    n = ordered.shape[0]
+    pos = q / 100.0 * (n - 1)
+    i = int(math.floor(pos))
+    j = min(i + 1, n - 1)
+    return ordered[i] + (pos - i) * (ordered[j] - ordered[i])
+
+
+def stretch_ends(array, *, mode: str = "percentile", per_map: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The values shown at the two ends of the display scale, per map (shape (k,)) or overall.
+
+    ``array``: (H, W, k) float. ``"percentile"``: (black, white) = (1st, 99th percentile) of
+    :func:`percentile_sample`, min and max when those are equal; ``"diverging"``: (−s, s) as
+    in the module docstring; ``"minmax"``: (min, max); ``"clip"``: (0, 1).
+    Raises ValueError for an unknown mode.
+    """
+    if mode not in DISPLAY_MODES:
+        raise ValueError(f"mode must be one of {DISPLAY_MODES}, got {mode!r}")
+    arr = np.asarray(array, dtype=np.float32)
+    if not per_map:  # the maps side by side, as one
+        arr = np.moveaxis(arr, 2, 1).reshape(arr.shape[0], -1, 1)
+    k = arr.shape[2]
+    if mode == "clip":
+        return np.zeros(k, np.float32), np.ones(k, np.float32)
+    lo, hi = arr.min(axis=(0, 1)), arr.max(axis=(0, 1))
+    if mode == "minmax":
+        return lo, hi
+    ordered = np.sort(percentile_sample(arr), axis=0)
+    q_lo, q_hi = sorted_percentile(ordered, PERCENTILES[0]), sorted_percentile(ordered, PERCENTILES[1])
+    if mode == "percentile":
+        spread = q_hi > q_lo
+        return np.where(spread, q_lo, lo), np.where(spread, q_hi, hi)
+    s = np.maximum(np.maximum(-q_lo, q_hi), 0)
+    s = np.where(s > 0, s, np.maximum(-lo, hi))
+    return -s, s
+
+
+def normalise(array, *, mode: str = "percentile", per_map: bool = True) -> np.ndarray:
+    """Map feature values to ``[0, 1]`` for display, by one of the stretch rules above.
+
+    ``array``: ``(H, W)`` or ``(H, W, k)`` float (``k`` maps on the last axis), each map
+    (``per_map=True``) or the whole array (``per_map=False``) stretched between the ends
+    :func:`stretch_ends` gives, values beyond clipped. ``"diverging"`` gives positions on
+    the diverging scale (0 -> 0.5; colour them with :func:`diverging_rgb`). A flat map is
+    shown as its value clipped to [0, 1] (a dead ReLU stays black).
+    Returns float32 of the same shape in ``[0, 1]``. Raises ValueError for an unknown mode
+    or an array that is not 2-D or 3-D.
     """
     if mode not in DISPLAY_MODES:
         raise ValueError(f"mode must be one of {DISPLAY_MODES}, got {mode!r}")
@@ -61,33 +134,57 @@ def normalise(array, *, mode: str = "minmax", per_map: bool = True) -> np.ndarra
         raise ValueError(f"expected (H, W) or (H, W, k), got an array of shape {arr.shape}")
     if mode == "clip":
         return np.clip(arr, 0.0, 1.0)
-    axes = (0, 1) if per_map else None
-    lo = arr.min(axis=axes, keepdims=True)
-    hi = arr.max(axis=axes, keepdims=True)
-    spread = hi - lo
-    flat = spread <= 0
-    out = (arr - lo) / np.where(flat, np.float32(1), spread)
-    out += np.where(flat, np.clip(lo, 0.0, 1.0), np.float32(0))
-    return out.astype(np.float32, copy=False)
+    stack = arr if arr.ndim == 3 else arr[..., None]
+    lo, hi = stretch_ends(stack, mode=mode, per_map=per_map)
+    if mode == "diverging":
+        out = 0.5 + 0.5 * stack / np.where(hi > 0, hi, np.float32(1))
+    else:
+        spread = hi - lo
+        flat = spread <= 0
+        out = (stack - lo) / np.where(flat, np.float32(1), spread)
+        out += np.where(flat, np.clip(lo, 0.0, 1.0), np.float32(0))
+    out = np.clip(out, 0.0, 1.0).astype(np.float32, copy=False)
+    return out if arr.ndim == 3 else out[..., 0]
 
 
-def scale_maps(maps: np.ndarray, scale: str) -> np.ndarray:
+def diverging_rgb(positions: np.ndarray) -> np.ndarray:
+    """Positions in [0, 1] on the diverging scale (0.5 = zero) -> RGB float32 (shape + (3,)).
+
+    t = 2·position − 1: red = min(1, 1 + t), green = 1 − |t|, blue = min(1, 1 − t): blue at 0,
+    white at 0.5, red at 1, linear in between (matplotlib's "bwr" without its 256-step table).
+    """
+    t = np.clip(np.asarray(positions, dtype=np.float32), 0.0, 1.0) * 2 - 1
+    return np.stack([np.minimum(1, 1 + t), 1 - np.abs(t), np.minimum(1, 1 - t)], axis=-1).astype(np.float32)
+
+
+def scale_maps(maps: np.ndarray, scale: str, *, stretch: str = "percentile") -> np.ndarray:
     """(C, H, W) float -> [0, 1] per map (``"map"``) or over the whole layer (``"layer"``).
 
-    NaN cells (background of a vector drawn as a grid) stay NaN. A flat map (or layer) is
-    shown as its value clipped to [0, 1], as in :func:`normalise`. Raises ValueError for
-    another ``scale``.
+    ``stretch``: ``"percentile"`` (1st..99th, robust to a few extreme values) or
+    ``"minmax"`` (exact), as :func:`normalise`. NaN cells (background of a vector drawn as a
+    grid) stay NaN and are not counted. A flat map (or layer) is shown as its value clipped
+    to [0, 1]. Raises ValueError for another ``scale`` or ``stretch``.
     """
     if scale not in ("map", "layer"):
         raise ValueError(f"scale must be 'map' or 'layer', got {scale!r}")
+    if stretch not in ("percentile", "minmax"):
+        raise ValueError(f"stretch must be 'percentile' or 'minmax', got {stretch!r}")
     axes = (1, 2) if scale == "map" else (0, 1, 2)
     has_nan = bool(np.isnan(maps).any())
     with np.errstate(all="ignore"):
         lo = (np.nanmin if has_nan else np.min)(maps, axis=axes, keepdims=True)
         hi = (np.nanmax if has_nan else np.max)(maps, axis=axes, keepdims=True)
+        if stretch == "percentile":
+            stack = np.moveaxis(maps, 0, -1)  # (H, W, C); for "layer" the maps side by side
+            stack = stack if scale == "map" else np.moveaxis(stack, 2, 1).reshape(stack.shape[0], -1, 1)
+            step = sample_step(stack.shape[0], stack.shape[1])
+            sample = stack[::step, ::step].reshape(-1, stack.shape[2])
+            q_lo, q_hi = (np.nanpercentile(sample, q, axis=0).reshape(lo.shape) for q in PERCENTILES)
+            spread = q_hi > q_lo
+            lo, hi = np.where(spread, q_lo, lo), np.where(spread, q_hi, hi)
         span = hi - lo
         flat_value = np.clip(np.nan_to_num(lo), 0.0, 1.0)
-        out = np.where(span > 0, (maps - lo) / np.where(span > 0, span, 1), flat_value)
+        out = np.where(span > 0, np.clip((maps - lo) / np.where(span > 0, span, 1), 0.0, 1.0), flat_value)
     if has_nan:
         out[np.isnan(maps)] = np.nan
     return out.astype(np.float32, copy=False)
@@ -166,6 +263,7 @@ def feature_grid(
     *,
     cmap: str = "viridis",
     scale: str = "map",
+    stretch: str = "percentile",
     columns: int | None = None,
     max_maps: int | None = None,
     min_cell: int = 32,
@@ -175,20 +273,21 @@ def feature_grid(
 
     maps: one image's activations, (H, W, C) or (1, H, W, C); a vector (C,) / (1, C) (Dense
     output) is drawn as a single map of C cells. scale: "map" stretches each map to its own
-    min..max (local: shows every map's pattern), "layer" uses one min..max for the whole layer
-    (global: shows which maps are strong), as CNN Explainer's switch; a flat map is drawn at
-    its value clipped to [0, 1] (a dead ReLU at the colormap's low end). columns: grid width
+    range (local: shows every map's pattern), "layer" uses one range for the whole layer
+    (global: shows which maps are strong), as CNN Explainer's switch; stretch: "percentile"
+    (that range is the 1st..99th percentile) or "minmax" (exact), see :func:`scale_maps`; a
+    flat map is drawn at its value clipped to [0, 1] (a dead ReLU at the colormap's low end). columns: grid width
     (default about sqrt(C)); max_maps: show only the first ones; each map is enlarged by an
     integer factor to at least `min_cell` pixels (a vector's cells to `min_cell` pixels each,
     keeping the picture within about 1024 pixels); `gap` white pixels between maps.
     Returns (h, w, 3) float32 in [0, 1].
-    Raises ModelError for other shapes, ValueError for an unknown cmap or scale.
+    Raises ModelError for other shapes, ValueError for an unknown cmap, scale or stretch.
     """
     stack = as_maps(maps)
     is_vector = np.ndim(np.squeeze(np.asarray(maps))) <= 1
     if max_maps is not None:
         stack = stack[: max(1, int(max_maps))]
-    norm = scale_maps(stack, scale)
+    norm = scale_maps(stack, scale, stretch=stretch)
     c, h, w = norm.shape
     if is_vector:  # each value a cell of min_cell pixels, the picture at most ~1024 wide
         factor = max(1, min(int(min_cell), 1024 // max(h, w)))
@@ -313,6 +412,9 @@ EXACT_DISPLAY_PIXELS = 160 * 160
 #: Longer side of what is sent to the browser; bigger panels (e.g. a 2048² Conv2DTranspose
 #: output) are shown reduced by an integer factor (block average). Downloads keep every pixel.
 MAX_DISPLAY_SIDE = 1024
+#: Pictures whose longer side is below this are sent enlarged by an integer factor (nearest
+#: neighbour) to at least twice this side, so the browser's smoothing cannot blur their pixels.
+PIXELATED_BELOW = 256
 
 
 def to_uint8(image: Any) -> np.ndarray:
@@ -355,9 +457,15 @@ def to_display(image: Any) -> tuple[bytes, str]:
 
     Reduced by an integer factor (block average) to at most MAX_DISPLAY_SIDE; up to
     EXACT_DISPLAY_PIXELS pixels as PNG, bigger as quality-93 JPEG without chroma subsampling.
+    A picture whose longer side is below PIXELATED_BELOW is enlarged by the smallest integer
+    factor that brings that side to 2·PIXELATED_BELOW or more (nearest neighbour: a 5×5 upload
+    becomes 5×5 squares of 103 pixels) and sent as PNG, so every pixel stays a crisp square.
     """
     pixels = to_uint8(image)
-    factor = -(-max(pixels.shape[:2]) // MAX_DISPLAY_SIDE)  # ceil
+    side = max(pixels.shape[:2])
+    if side < PIXELATED_BELOW:
+        return to_png(enlarge(pixels, 2 * PIXELATED_BELOW)), "PNG"
+    factor = -(-side // MAX_DISPLAY_SIDE)  # ceil
     if factor > 1:
         size = (max(1, pixels.shape[1] // factor), max(1, pixels.shape[0] // factor))
         pixels = np.asarray(Image.fromarray(pixels).reduce(factor))[: size[1], : size[0]]
