@@ -22,6 +22,7 @@ __all__ = [
     "check_seed",
     "check_padding",
     "check_output",
+    "check_window",
     "channels",
     "conv_out",
     "transpose_out",
@@ -86,10 +87,35 @@ def check_padding(padding: str) -> str:
     return padding
 
 
+def check_window(height: int, width: int, kernel, padding: str, what: str, *, window: str = "kernel",
+                 image: str = "an image") -> None:
+    """Raise ImageError, in words, when a ``kernel`` window with ``"valid"`` padding does not fit the image.
+
+    ``kernel``: an int k (k×k) or (kh, kw). ``what`` names the layer, ``window`` the window
+    ("kernel", "pool window"), ``image`` what it slides over ("an image", "its input").
+    Example: "Conv2D: a 7×7 kernel with 'valid' padding needs an image at least 7 pixels on each
+    side; this one is 5×4 (width×height). Use 'same' padding, a smaller kernel or a larger image."
+    Nothing is raised for ``"same"`` padding (every size fits).
+    """
+    kh, kw = (kernel, kernel) if isinstance(kernel, (int, np.integer)) else (int(kernel[0]), int(kernel[1]))
+    if padding != "valid" or (height >= kh and width >= kw):
+        return
+    need = f"at least {kh} pixels on each side" if kh == kw else f"at least {kh} pixels tall and {kw} wide"
+    raise ImageError(
+        f"{what}: a {kh}×{kw} {window} with 'valid' padding needs {image} {need}; this one is "
+        f"{width}×{height} (width×height). Use 'same' padding, a smaller {window} or a larger image."
+    )
+
+
 def check_output(shape: tuple[int, ...], what: str) -> None:
-    """Raise ImageError when a layer output of ``shape`` would be empty or over MAX_OUTPUT_ELEMENTS."""
+    """Raise ImageError when a layer output of ``shape`` would be empty or over MAX_OUTPUT_ELEMENTS.
+
+    The message for an empty output never quotes a negative size (sizes below 1 read as 0).
+    """
     if min(shape) < 1:
-        raise ImageError(f"{what} would have no pixels (output shape {shape}); use a larger image or 'same' padding")
+        size = "×".join(str(max(int(v), 0)) for v in shape[:2])
+        raise ImageError(f"{what} would leave no pixels (a {size} output): the image is smaller than the "
+                         "window; use a larger image or 'same' padding")
     if math.prod(shape) > MAX_OUTPUT_ELEMENTS:
         raise ImageError(
             f"{what} would be too large ({'×'.join(map(str, shape))} values); use a smaller image or settings"
