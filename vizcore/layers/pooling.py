@@ -22,7 +22,7 @@ from ..observe import (
     upsample_blocks,
 )
 from . import engine
-from .checks import channels, check_image, check_int, check_output, check_padding, check_space, conv_out
+from .checks import channels, check_image, check_int, check_output, check_padding, check_space, check_window, conv_out
 from .describe import CLIP_NOTE, SAMPLE_HINT, SPACE_WORDS, imports, percent_text, space_line
 from .result import LayerResult
 from .tables import POOL_KINDS
@@ -112,6 +112,7 @@ def pool(
     size = 2 if size is None else check_int(size, "size", 1, 64)
     strides = size if strides is None else check_int(strides, "strides", 1, 64)
     check_padding(padding)
+    check_window(h, w, size, padding, "MaxPooling2D" if kind == "max" else "AveragePooling2D", window="pool window")
     out_shape = (conv_out(h, size, strides, padding), conv_out(w, size, strides, padding), c)
     check_output(out_shape, f"{kind} pooling {size}×{size}")
     cls = "MaxPooling2D" if kind == "max" else "AveragePooling2D"
