@@ -126,8 +126,7 @@ def conv_observation(activation: str, image, output) -> str:
     if activation != "tanh":
         return ""
     share = share_beyond(np.abs(sample(output)[..., 0]), above=0.9)
-    verdict = ("so it pushes towards black and white" if share > 0.25 else
-               "the values stay on its nearly straight middle part, so it looks close to linear")
+    verdict = "pushed to black and white" if share > 0.25 else "it stays close to linear here"
     return f"{percent_text(share)} of pixels reach tanh's flat ends (|y| > 0.9): {verdict}."
 
 

@@ -59,9 +59,8 @@ def dense_observation(image, output) -> str:
     r = correlation(luminance(sample(image)), sample(output)[..., 0])
     if r != r:
         return f"Every pixel got the same value ({output.flat[0]:.3g}), whatever its input."
-    turn = " (negative: brighter in, darker out)" if r < -0.5 else ""
-    return (f"Each output pixel is computed from its own input pixel only: correlation with the input's "
-            f"luminance r = {r:+.2f}{turn}.")
+    turn = ": brighter in, darker out" if r < -0.5 else ""
+    return f"Per pixel: r = {r:+.2f} with the input's luminance{turn}.".replace("-", "−")
 
 
 def dense_text(*, h, w, c, units, activation, seed, space, display) -> dict:
@@ -191,5 +190,5 @@ def fc_observation(image, output) -> str:
     r = correlation(luminance(sample(image)), sample(output)[..., 0])
     if r != r:
         return "The output is constant: every pixel got the same value."
-    return (f"Every output pixel mixes all the input pixels with its own weights, so the picture is gone: "
-            f"correlation with the input's luminance r = {r:+.2f}.")
+    return (f"Every output pixel mixes all input pixels: r = {r:+.2f} with the input's luminance, "
+            "the picture is gone.").replace("-", "−")

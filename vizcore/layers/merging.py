@@ -171,8 +171,7 @@ def merge_observation(kind: str, space: str, a, b, output: np.ndarray, shown: np
         shown = np.repeat(shown[..., None], 3, axis=-1)
     pair = (kind, space)
     if kind == "Add" and space in ("hsv", "ycbcr"):
-        return (f"Hue moved {hue_shift(a, shown):.0f}° on average from the first image "
-                "(coloured pixels only).")
+        return f"Hue moved {hue_shift(a, shown):.0f}° on average from the first image (coloured pixels)."
     if kind == "Add":
         return f"{percent_text(share_beyond(output, above=1.0))} of pixels pass 1 and are clipped to white."
     if kind == "Subtract":
@@ -181,33 +180,33 @@ def merge_observation(kind: str, space: str, a, b, output: np.ndarray, shown: np
     if pair in (("Multiply", "luminance"), ("Multiply", "rgb")):
         means = [luminance(x).mean() for x in (shown, a, b)]
         return (f"Mean brightness drops to {means[0]:.2f} from {means[1]:.2f} and {means[2]:.2f}: "
-                "a factor below 1 only shrinks.")
+                "factors below 1 only shrink.")
     if pair == ("Multiply", "hsv"):
         d_sat, d_val = hsv_change(a, shown)
-        return (f"Against the first image, saturation changes by {d_sat:+.2f} on average and brightness (V) "
-                f"by {d_val:+.2f}.")
+        return (f"Against the first image: saturation {d_sat:+.2f}, brightness (V) {d_val:+.2f} "
+                "on average.").replace("-", "−")
     if pair == ("Multiply", "ycbcr"):
         green = [chroma_shares(x)[1] for x in (shown, a)]
-        return (f"{percent_text(green[0])} of pixels lean green (Cb and Cr below neutral), "
-                f"against {percent_text(green[1])} in the first image.")
+        return (f"{percent_text(green[0])} of pixels lean green (Cb, Cr below neutral), "
+                f"vs {percent_text(green[1])} in the first image.")
     if pair == ("Average", "hsv"):
-        return (f"Hue is {hue_shift((a + b) / 2, shown):.0f}° away from the plain RGB average "
-                "on average (hue is circular: halfway between red and blue can land on green).")
+        return (f"Hue lands {hue_shift((a + b) / 2, shown):.0f}° from the RGB average on average: "
+                "hue is circular, so red and blue can average to green.")
     if pair == ("Average", "ycbcr"):
-        return (f"{percent_text(share_matching(shown, (a + b) / 2))} of pixels are within 1/255 of "
-                "the RGB average: YCbCr is a linear mix of R, G and B.")
+        return (f"{percent_text(share_matching(shown, (a + b) / 2))} of pixels within 1/255 of the RGB "
+                "average: YCbCr is linear in R, G, B.")
     if kind in ("Maximum", "Minimum") and space == "luminance":
         near_a, near_b = nearer_shares(to_space(a, space), to_space(b, space), output)
         which = "brighter" if kind == "Maximum" else "darker"
         return (f"{percent_text(near_a)} of pixels come from the first image, {percent_text(near_b)} from the "
-                f"second (the {which} one wins).")
+                f"second (the {which} wins).")
     if kind in ("Maximum", "Minimum") and space in ("rgb", "hsv"):
         return (f"{percent_text(share_from_neither(a, b, shown))} of pixels match neither image: "
-                "each channel is chosen on its own.")
+                "each channel is picked on its own.")
     if kind in ("Maximum", "Minimum"):  # ycbcr
         purple, green = zip(*(chroma_shares(x) for x in (shown, a, b)))
-        shares, word = (purple, "purple (Cb and Cr above neutral)") if kind == "Maximum" else (
-            green, "green (Cb and Cr below neutral)")
-        return (f"{percent_text(shares[0])} of pixels lean {word}, against {percent_text(shares[1])} "
-                f"and {percent_text(shares[2])} in the two images.")
+        shares, word = (purple, "purple (Cb, Cr above neutral)") if kind == "Maximum" else (
+            green, "green (Cb, Cr below neutral)")
+        return (f"{percent_text(shares[0])} of pixels lean {word}, vs {percent_text(shares[1])} "
+                f"and {percent_text(shares[2])} in the inputs.")
     return ""

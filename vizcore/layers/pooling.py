@@ -184,27 +184,27 @@ def pool_observation(kind, space, size, strides, padding, image, shown) -> str:
         return upsample_blocks(block_pool(image, size, how), size, h, w)
 
     if kind == "max" and space in ("luminance", "rgb"):
-        return (f"Dark pixels (luminance under 0.2) drop from {percent_text(dark_share(image))} to "
-                f"{percent_text(dark_share(shown))}: each block keeps its brightest value.")
+        return (f"Dark pixels (luminance < 0.2): {percent_text(dark_share(image))} before, "
+                f"{percent_text(dark_share(shown))} after; each block keeps its brightest.")
     if kind == "max" and space == "ycbcr":
         before, after = chroma_shares(image)[0], chroma_shares(shown)[0]
-        return (f"{percent_text(after)} of pixels lean purple (Cb and Cr above neutral), "
-                f"against {percent_text(before)} before pooling.")
+        return (f"{percent_text(after)} of pixels lean purple (Cb, Cr above neutral), "
+                f"vs {percent_text(before)} before pooling.")
     if kind == "max":  # hsv
-        return (f"Hue moved {hue_shift(rgb_pool('max'), shown):.0f}° on average from max pooling done on "
-                "R, G, B: the block's largest hue wins, whatever its colour.")
+        return (f"Hue moved {hue_shift(rgb_pool('max'), shown):.0f}° on average from max pooling on R, G, B: "
+                "the largest hue wins.")
     if space in ("luminance", "rgb"):
         maxed = upsample_blocks(block_pool(to_space(image, space), size, "max"), size, h, w)
         steps_max = block_steps(luminance(from_space(np.clip(maxed, 0, 1), space)), size, top=0.1)
         steps = block_steps(luminance(shown), size, top=0.1)
         verdict = "softer stairs" if steps < steps_max else "no softer than max pooling here"
-        return (f"The hardest tenth of the steps between blocks average {steps * 255:.0f}/255 of luminance, "
-                f"max pooling's {steps_max * 255:.0f}/255: {verdict}.")
+        return (f"Hardest tenth of the steps between blocks: {steps * 255:.0f}/255, vs {steps_max * 255:.0f}/255 "
+                f"for max pooling: {verdict}.")
     if space == "hsv":
-        return (f"Hue is {hue_shift(rgb_pool('average'), shown):.0f}° away from averaging R, G, B "
-                "on average (hue is circular).")
-    return (f"{percent_text(share_matching(shown, rgb_pool('average')))} of pixels are within 1/255 of "
-            "average pooling done on R, G, B: YCbCr is a linear mix of them.")
+        return (f"Hue moved {hue_shift(rgb_pool('average'), shown):.0f}° on average from average pooling on "
+                "R, G, B (hue is circular).")
+    return (f"{percent_text(share_matching(shown, rgb_pool('average')))} of pixels within 1/255 of "
+            "average pooling on R, G, B: YCbCr is linear.")
 
 
 def _global_pool(image: np.ndarray, space: str) -> LayerResult:

@@ -73,9 +73,8 @@ def transpose_observation(k: int, s: int, output) -> str:
     share = phase_share(sample(output[..., 0], block=s), s) if s > 1 else float("nan")
     if share != share:
         return ""
-    why = "gaps between the stamps" if k < s else "the stamps' pattern"
-    return (f"{percent_text(share)} of the output's variation repeats every {s} pixels ({why}, "
-            f"a checkerboard where it is large).")
+    why = "gaps between the stamps" if k < s else "the stamps' checkerboard"
+    return f"{percent_text(share)} of the output's variation repeats every {s} pixels: {why}."
 
 
 def transpose_text(*, h, w, c, out_shape, k, s, filters, padding, activation, seed, space, display) -> dict:
