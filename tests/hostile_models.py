@@ -217,6 +217,43 @@ def _unknown_layer(folder: Path) -> tuple[str, bytes]:
     return _edit_config(folder, "unknown_layer.keras", edit)
 
 
+def _keras_class(module: str, class_name: str, extra: dict | None = None):
+    """An edit naming conv_b as Keras class ``class_name`` from ``module`` (registered as Keras does)."""
+    def edit(config):
+        layer = _layer(config, "conv_b")
+        layer["module"], layer["class_name"], layer["registered_name"] = module, class_name, class_name
+        layer["config"].update(extra or {})
+    return edit
+
+
+def _tfsm_layer(folder: Path) -> tuple[str, bytes]:
+    """TFSMLayer would load (and run) a SavedModel from a path on the server."""
+    return _edit_config(folder, "tfsm.keras", _keras_class("keras.layers", "TFSMLayer", {"filepath": "/tmp/x"}))
+
+
+def _lambda_internal_path(folder: Path) -> tuple[str, bytes]:
+    """Lambda named under its defining module instead of keras.layers."""
+    return _edit_config(folder, "lambda_internal.keras",
+                        _keras_class("keras.src.layers.core.lambda_layer", "Lambda", {"function": "AAAA"}))
+
+
+def _torch_wrapper(folder: Path) -> tuple[str, bytes]:
+    return _edit_config(folder, "torch_wrapper.keras",
+                        _keras_class("keras.src.utils.torch_utils", "TorchModuleWrapper", {"module": "AAAA"}))
+
+
+def _invented_internal(folder: Path) -> tuple[str, bytes]:
+    """A class Keras does not define, claimed to live in a real Keras module."""
+    return _edit_config(folder, "invented.keras", _keras_class("keras.src.applications.convnext", "EvilScale"))
+
+
+def _non_modeling_function(folder: Path) -> tuple[str, bytes]:
+    def edit(config):
+        _layer(config, "conv_b")["config"]["activation"] = {
+            "module": "keras.utils", "class_name": "function", "config": "get_file", "registered_name": "function"}
+    return _edit_config(folder, "get_file.keras", edit)
+
+
 @dataclass(frozen=True)
 class Hostile:
     """One hostile upload: how to build it and a phrase the refusal message must contain."""
@@ -243,4 +280,9 @@ HOSTILE = [
     Hostile("foreign_function", _foreign_function, "function 'os.system' outside Keras"),
     Hostile("custom_object", _custom_object, "custom object 'my_package>FancyConv'"),
     Hostile("unknown_layer", _unknown_layer, "'MagicConv2D'"),
+    Hostile("tfsm_layer", _tfsm_layer, "TFSMLayer layer (layer 'conv_b'), which loads and runs a TensorFlow SavedModel"),
+    Hostile("lambda_internal_path", _lambda_internal_path, "Lambda layer (layer 'conv_b'), which stores Python code"),
+    Hostile("torch_wrapper", _torch_wrapper, "TorchModuleWrapper layer (layer 'conv_b'), which unpickles"),
+    Hostile("invented_internal_class", _invented_internal, "'EvilScale' from 'keras.src.applications.convnext'"),
+    Hostile("non_modeling_function", _non_modeling_function, "function 'get_file' outside Keras's activations"),
 ]

@@ -37,7 +37,7 @@ def test_lambda_code_never_runs_but_would_with_an_unsafe_loader(suffix, tmp_path
 
 def test_size_limit_names_the_size(tmp_path):
     filename, data = hm.valid_keras(tmp_path)
-    with pytest.raises(ModelError, match="the limit is 1,000 bytes"):
+    with pytest.raises(ModelError, match="accepts model files up to 1,000 bytes"):
         upload.load_user_model(data, filename=filename, max_bytes=1000)
 
 
