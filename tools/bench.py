@@ -67,7 +67,7 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     """Every cheat-sheet panel the straightforward way: one fresh ``keras.Model`` + ``predict`` each.
 
     Colour conversion with :func:`vizcore.to_space` / :func:`vizcore.from_space`
-    (NumPy), the display stretch written out here in NumPy (:func:`_stretch`); same
+    (NumPy), the display rule applied in NumPy (:func:`_stretch`); same
     panels, titles and order as :func:`vizcore.cheat_sheet`. ``image``, ``other``:
     RGB float32 ``(H, W, 3)`` in [0, 1] of the same size. Returns one
     :class:`NaivePanel` per sheet panel.
@@ -114,9 +114,7 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
 
     def feature(title: str, activation: str, build: Callable) -> None:
         y = predict([x], build)
-        mode = "clip" if activation in ("sigmoid", "hard_sigmoid", "sparse_sigmoid") else "minmax"
-        grey = _stretch(y[..., 0], clip=mode == "clip")
-        panels.append(NaivePanel(title, y, np.repeat(grey[..., None], 3, axis=-1)))
+        panels.append(NaivePanel(title, y, _stretch(y[..., 0], activation=activation)))
 
     for act in S.DENSE_ACTIVATIONS:
         feature(f"Dense(1) · {act}", act,
@@ -131,9 +129,8 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
                            keras.layers.Dense(n * n, activation=S.FC_ACTIVATION, kernel_initializer=init(seed)),
                            keras.layers.Reshape((n, n, 1))])
     y = fc.predict(x_small[None], verbose=0)[0]
-    grey = _stretch(y[..., 0], clip=False)[np.arange(h) * n // h][:, np.arange(w) * n // w]
-    panels.append(NaivePanel(f"Flatten → Dense({n * n}) → Reshape · {S.FC_ACTIVATION}", y,
-                             np.repeat(grey[..., None], 3, axis=-1)))
+    shown = _stretch(y[..., 0], activation=S.FC_ACTIVATION)[np.arange(h) * n // h][:, np.arange(w) * n // w]
+    panels.append(NaivePanel(f"Flatten → Dense({n * n}) → Reshape · {S.FC_ACTIVATION}", y, shown))
     for k, activations in ((3, S.CONV3_ACTIVATIONS), (7, S.CONV7_ACTIVATIONS)):
         for act in activations:
             feature(f"Conv2D {k}×{k} · {act}", act, lambda p, k=k, act=act: keras.layers.Conv2D(
@@ -152,17 +149,21 @@ def naive_sheet(image, other, *, spaces=None, seed: int = 0) -> list[NaivePanel]
     return panels
 
 
-def _stretch(plane: np.ndarray, *, clip: bool) -> np.ndarray:
-    """The sheet's display rule, in plain NumPy: ``(H, W)`` float -> float32 in [0, 1].
+def _stretch(plane: np.ndarray, *, activation: str) -> np.ndarray:
+    """The sheet's display rule, in NumPy through vizcore.render: ``(H, W)`` float -> (H, W, 3) float32.
 
-    ``clip``: values clipped to [0, 1]; otherwise min-max stretched, and a flat map
-    shown as its value clipped to [0, 1].
+    Decided by the activation's range: sigmoid-like values clipped to [0, 1]; never-negative
+    ones (relu, softplus) percentile-stretched grey; signed ones on the blue-white-red scale.
     """
-    plane = np.asarray(plane, dtype=np.float32)
-    lo, hi = float(plane.min()), float(plane.max())
-    if clip or hi <= lo:
-        return np.clip(plane, 0.0, 1.0)
-    return ((plane - lo) / (hi - lo)).astype(np.float32)
+    from vizcore import render
+
+    if activation in ("sigmoid", "hard_sigmoid", "sparse_sigmoid"):
+        mode = "clip"
+    elif activation in ("relu", "relu6", "softplus", "squareplus", "sparse_plus", "exponential"):
+        mode = "percentile"
+    else:
+        return render.diverging_rgb(render.normalise(plane, mode="diverging"))
+    return np.repeat(render.normalise(plane, mode=mode)[..., None], 3, axis=-1)
 
 
 # --------------------------------------------------------------------------- the run
