@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import types
 
 import numpy as np
 import pytest
@@ -182,15 +183,58 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_render_sheet_png_size_and_content(panels):
-    data = S.render_sheet_png(panels, columns=8, cell_inches=1.0, dpi=40)
-    # rows: merges 28 -> 4, pooling 8 -> 1, dense 1, conv3 1, conv7 1, stacks 1, transposes 12 -> 2 = 11 rows,
-    # 7 group headings: height = 11 × (1 + 0.45) + 7 × 0.35 inches.
+def _ink_runs(pixels: np.ndarray, *, join: int = 3) -> list[int]:
+    """Heights of the runs of rows holding dark pixels (text lines on a white page); runs closer
+    than ``join`` rows are one line (the dot of an "i" floats 2 px above its stem)."""
+    inked = (pixels.min(axis=(1, 2)) < 128).astype(int)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], inked, [0]])))
+    runs = [[int(a), int(b)] for a, b in zip(edges[::2], edges[1::2])]
+    merged = [runs[0]]
+    for a, b in runs[1:]:
+        if a - merged[-1][1] <= join:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [b - a for a, b in merged]
+
+
+def test_render_sheet_png_is_a_printable_page_of_the_stated_width(panels):
+    data = S.render_sheet_png(panels)
     width, height = _png_size(data)
-    assert (width, height) == (8 * 40, round((11 * 1.45 + 7 * 0.35) * 40))
+    # 4 columns of 1.8 in plus 0.15 in margins at 200 dpi: printed fit-to-width at ~7.5 in on A4/letter
+    assert width == 4 * 360 + 2 * 30
     pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
     assert pixels.shape == (height, width, 3)
     assert pixels.std() > 20  # not a blank page
+
+
+def test_render_sheet_png_text_is_at_least_16_px_tall():
+    # White pictures, so every dark row belongs to text: the page title, a group heading and its
+    # note, two panel titles and their explanation lines.
+    white = np.ones((20, 20, 3), np.float32)
+    fake = [types.SimpleNamespace(title=f"Add · hsv {i}", caption="Add of the two images in HSV.", image=white,
+                                  observation="Hue moved 13° on average from the first image.", group="Merging")
+            for i in range(2)]
+    pixels = np.asarray(Image.open(io.BytesIO(S.render_sheet_png(fake))).convert("RGB"))
+    runs = _ink_runs(pixels)
+    assert len(runs) >= 5
+    assert min(runs) >= 16, runs
+
+
+def test_render_sheet_png_draws_tiny_images_as_whole_pixels():
+    tiny = np.zeros((5, 5, 3), np.float32)
+    tiny[..., 0] = 1.0           # a red 5×5 image (no text is red)...
+    tiny[2, 2] = (0, 0, 1)       # ...with one blue pixel
+    panel = types.SimpleNamespace(title="t", caption="", image=tiny, observation="", group="")
+    pixels = np.asarray(Image.open(io.BytesIO(S.render_sheet_png([panel]))).convert("RGB")).astype(int)
+    red = (pixels == (255, 0, 0)).all(-1)
+    blue = (pixels == (0, 0, 255)).all(-1)
+    rows, cols = np.flatnonzero((red | blue).any(1)), np.flatnonzero((red | blue).any(0))
+    picture = red[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+    side = picture.shape[0] // 5
+    assert picture.shape == (5 * side, 5 * side) and side >= 2
+    assert picture.sum() == 24 * side * side          # sharp: every drawn pixel is red or blue, no blend
+    assert blue.sum() == side * side
 
 
 def test_render_sheet_png_rejects_nothing_to_draw():
