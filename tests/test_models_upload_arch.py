@@ -282,3 +282,62 @@ def test_imagenet_names_for_1000_classes_offline():
     chosen, source = labels.choose_labels(1000)
     assert chosen == names and "ImageNet" in source
     assert labels.choose_labels(10) == (None, "none: classes are numbered")
+
+
+# ---------------------------------------------------------------------------- through the page
+
+def _page_upload(name: str, data: bytes):
+    from tests.apptest_helpers import open_app
+
+    at = open_app("your_model")
+    uploader = next(f for f in at.get("file_uploader") if f.key == "model_file")
+    uploader.set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_convnext_starts_at_0_255_and_says_why(tmp_path):
+    path = _save(APPS.ConvNeXtTiny(weights=None, input_shape=(32, 32, 3), classes=3), tmp_path, "cnx.keras")
+    at = _page_upload("cnx.keras", path.read_bytes())
+    assert not at.error, [e.value for e in at.error]
+    assert at.segmented_control(key="range").value == "raw"
+    assert any("Input values “0…255”: the model starts with Normalization(mean 123.7" in c.value for c in at.caption)
+
+
+def test_page_refuses_a_file_over_the_operator_limit_without_reading_it_whole(tmp_path, monkeypatch):
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    monkeypatch.setattr(UploadedFile, "getvalue", lambda self: pytest.fail("upload read whole with getvalue"))
+    name, data = hm.valid_keras(tmp_path)  # ~28 KB
+    monkeypatch.setenv(upload.ENV_MAX_MODEL_MB, "0.01")
+    at = _page_upload(name, data)
+    assert "LAYERLAB_MAX_MODEL_MB" in at.error[0].value and "small.keras" in at.error[0].value
+    monkeypatch.delenv(upload.ENV_MAX_MODEL_MB)
+    at = _page_upload(name, data)  # the same file under the default limit loads, still in pieces
+    assert not at.error and "small.keras" in at.success[0].value
+
+
+def test_page_refuses_a_model_over_the_memory_budget(tmp_path, monkeypatch):
+    name, data = hm.valid_keras(tmp_path)
+    monkeypatch.setenv(upload.ENV_MODEL_MEMORY_MB, "0.001")
+    at = _page_upload(name, data)
+    assert "LAYERLAB_MODEL_MEMORY_MB" in at.error[0].value
+
+
+def _prediction_names(at) -> set[str]:
+    at.segmented_control(key="u_view").set_value("Predictions").run()
+    assert not at.exception
+    return set(at.dataframe[0].value["class"])
+
+
+def test_page_class_names_from_the_file_then_pasted(tmp_path):
+    path = _save(hm.small_conv_model(), tmp_path, "named.keras")
+    labels.save_class_names(path, ["cat", "dog", "bird"])
+    at = _page_upload("named.keras", path.read_bytes())
+    assert _prediction_names(at) <= {"cat", "dog", "bird"} and _prediction_names(at)
+    at.text_area(key="u_labels_text").set_value("apple\npear\nplum").run()
+    assert not at.exception
+    assert _prediction_names(at) <= {"apple", "pear", "plum"} and _prediction_names(at)
+    at.text_area(key="u_labels_text").set_value("only\ntwo").run()
+    assert any("You gave 2 class names but the model gives 3" in w.value for w in at.warning)
+    assert _prediction_names(at) <= {"cat", "dog", "bird"}

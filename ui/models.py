@@ -117,13 +117,20 @@ class LoadedUpload(NamedTuple):
     memory: int
 
 
+def load_uploaded(digest: str, path: str, filename: str, limits) -> LoadedUpload:
+    """The checked, loaded model of the file at ``path`` (cached by its SHA-1 and the limits),
+    refused when it would need more memory than the server's budget (estimated from its summary
+    at the input size it will get). Raises ModelError."""
+    return _load_uploaded(digest, path, filename, limits.max_file_bytes, limits.max_memory_bytes)
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
-def load_uploaded(digest: str, _path: str, filename: str, _limits) -> LoadedUpload:
-    """The checked, loaded model of the file at ``_path`` (cached by its SHA-1), refused when it
-    would need more memory than the server's budget (estimated from its summary at the input
-    size it will get). Raises ModelError."""
+def _load_uploaded(digest: str, _path: str, filename: str, max_file: int, max_memory: int) -> LoadedUpload:
     from vizcore.features import model_summary
-    from vizcore.models.upload import ANY_SIZE_SIDE, check_memory, describe_input, open_upload, weight_bytes
+    from vizcore.models.upload import (ANY_SIZE_SIDE, UploadLimits, check_memory, describe_input, open_upload,
+                                       weight_bytes)
+
+    _limits = UploadLimits(max_file, max_memory)
 
     opened = open_upload(_path, filename=filename, limits=_limits)
     size, channels = describe_input(opened.model)
@@ -170,7 +177,13 @@ def upload_spec(model, *, digest: str, filename: str, mode: str, fit: str, label
     """The spec of an uploaded model with the user's input convention, fit and class names."""
     from vizcore.models.upload import spec_for_upload
 
-    return spec_for_upload(model, key=f"upload:{digest}", filename=filename, mode=mode, fit=fit,
+    import hashlib
+    import json
+
+    key = f"upload:{digest}"
+    if labels is not None:  # other names, other cached predictions
+        key += ":names-" + hashlib.sha1(json.dumps(list(labels)).encode()).hexdigest()[:10]
+    return spec_for_upload(model, key=key, filename=filename, mode=mode, fit=fit,
                            labels=labels, file_labels=file_labels)
 
 

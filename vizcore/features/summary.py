@@ -161,8 +161,8 @@ def summary_of_trace(model, inp, nodes: list[Node]) -> Summary:
         shape = tensor_shape(node.tensor)
         known = all(d is not None for d in shape)
         nbytes = int(np.prod(shape)) * 4 if known else None
-        params = _weights_size(node.layer.weights) if node.first_call else 0
-        trainable = _weights_size(node.layer.trainable_weights) if node.first_call else 0
+        params = _weights_size(getattr(node.layer, "weights", ())) if node.first_call else 0
+        trainable = _weights_size(getattr(node.layer, "trainable_weights", ())) if node.first_call else 0
         rf = rfs.get(node.path)
         rows.append(SummaryRow(
             name=node.path,

@@ -152,7 +152,8 @@ class _Tracer:
                 except KeyError:
                     rest.append((name, node_index, node))
                     continue
-                layer = model.get_layer(name)
+                # keras ops on tensors (ConvNeXt's, MobileNetV3's Add) are operations, not layers
+                layer = next((op for op in model.operations if op.name == name), None) or model.get_layer(name)
                 path = prefix + name + (f"#{node_index}" if node_index else "")
                 kwargs = {k: v for k, v in kwargs.items() if k not in ("training",)}
                 if is_model(layer):
