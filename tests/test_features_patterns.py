@@ -26,7 +26,7 @@ def small_cnn():
 def _central_mean(model, layer, index, pic, margin=2):
     """The filter's mean output over the centre of its map for picture `pic`, by a per-layer model."""
     sub = keras.Model(model.inputs[0], model.get_layer(layer).output)
-    maps = np.asarray(sub(np.asarray(pic, np.float32)[None]))[0, ..., index]
+    maps = np.asarray(sub(np.asarray(pic, np.float32)[None], training=False))[0, ..., index]
     return float(maps[margin:-margin, margin:-margin].mean())
 
 
@@ -142,3 +142,84 @@ def test_filter_pattern_refuses_bad_requests(small_cnn, layer, kwargs, message):
         if layer == "flat" else small_cnn
     with pytest.raises(ModelError, match=message):
         F.filter_pattern(model, layer, **kwargs)
+
+
+# ---- the value range a model reads --------------------------------------------------------
+
+def _seeded_conv(scale=1.0, *, after_minus_one=False):
+    """A seeded 3x3 ReLU convolution, kernel times `scale`. after_minus_one: it follows a map
+    p -> 2p - 1, and its bias takes the constant back, so inside the picture it computes what
+    the plain one does on p."""
+    conv = L.Conv2D(2, 3, padding="same", activation="relu", name="conv",
+                    kernel_initializer=keras.initializers.GlorotUniform(seed=11))
+    conv.build((None, 16, 16, 3))
+    kernel = conv.get_weights()[0] * np.float32(scale)
+    bias = kernel.sum(axis=(0, 1, 2)) if after_minus_one else np.zeros(2, np.float32)
+    conv.set_weights([kernel, bias.astype(np.float32)])
+    return conv
+
+
+def _rise(model, pic_lo_hi, *, lo, hi, index=0):
+    """The filter's central mean on the optimised picture minus on the start, in the model's
+    own units, for pictures in [0, 1] mapped onto lo..hi (as the model reads them)."""
+    start, end = pic_lo_hi
+    return (_central_mean(model, "conv", index, lo + end * (hi - lo))
+            - _central_mean(model, "conv", index, lo + start * (hi - lo)))
+
+
+READS_UNIT = "reads-0-1"
+MODELS = {
+    READS_UNIT: lambda: keras.Sequential([keras.Input((16, 16, 3)), _seeded_conv()]),
+    # a keras-io style model: augmentation, then Rescaling(1/255): it says it reads 0..255
+    "rescaling-1/255": lambda: keras.Sequential([keras.Input((16, 16, 3)), L.RandomFlip(), L.Rescaling(1 / 255),
+                                                 _seeded_conv()]),
+    # 0..255 -> -1..1 first: also reads 0..255
+    "rescaling-1/127.5-minus-1": lambda: keras.Sequential([
+        keras.Input((16, 16, 3)), L.Rescaling(2 / 255, offset=-1.0), _seeded_conv(0.5, after_minus_one=True)]),
+}
+
+
+@pytest.mark.parametrize("name, want", [pytest.param(READS_UNIT, (0.0, 1.0), id="plain-conv-0-1"),
+                                        pytest.param("rescaling-1/255", (0.0, 255.0), id="augment-rescaling-0-255"),
+                                        pytest.param("rescaling-1/127.5-minus-1", (0.0, 255.0), id="tf-style-0-255")])
+def test_default_value_range_is_read_from_the_leading_layers(name, want):
+    from vizcore.features.patterns import default_value_range
+
+    assert default_value_range(F.build_extractor(MODELS[name]())) == want
+
+
+def test_default_value_range_of_a_normalization_for_pixels_is_0_255():
+    norm = L.Normalization(mean=[123.7, 116.3, 103.5], variance=[58.4 ** 2, 57.1 ** 2, 57.4 ** 2])
+    model = keras.Sequential([keras.Input((16, 16, 3)), norm, _seeded_conv()])
+    from vizcore.features.patterns import default_value_range
+
+    assert default_value_range(F.build_extractor(model)) == (0.0, 255.0)
+
+
+def _start_and_end(model, **kwargs):
+    start = F.filter_pattern(model, "conv", 0, steps=1, step_size=0.0, seed=2, stretch=False, **kwargs)
+    end = F.filter_pattern(model, "conv", 0, steps=15, seed=2, stretch=False, **kwargs)
+    return start, end
+
+
+@pytest.mark.parametrize("name", ["rescaling-1/255", "rescaling-1/127.5-minus-1"])
+def test_a_model_reading_0_255_rises_as_much_as_the_same_model_reading_0_1(name):
+    # the same filter behind a Rescaling: the same function of the picture (inside its borders),
+    # so the same rise
+    unit = MODELS[READS_UNIT]()
+    reference = _rise(unit, _start_and_end(unit), lo=0.0, hi=1.0)
+    assert reference > 0.05
+    raw = MODELS[name]()
+    np.testing.assert_allclose(_rise(raw, _start_and_end(raw), lo=0.0, hi=255.0), reference, rtol=1e-3)
+
+
+def test_the_range_passed_drives_a_model_without_rescaling_and_0_1_barely_moves_it():
+    # the filter's kernel divided by 255, no Rescaling layer: it was trained on 0..255 pictures
+    unit = MODELS[READS_UNIT]()
+    reference = _rise(unit, _start_and_end(unit), lo=0.0, hi=1.0)
+    raw = keras.Sequential([keras.Input((16, 16, 3)), _seeded_conv(1 / 255)])
+    passed = _rise(raw, _start_and_end(raw, value_range=(0.0, 255.0)), lo=0.0, hi=255.0)
+    np.testing.assert_allclose(passed, reference, rtol=1e-3)
+    # what the plain 0..1 default did: the model sees a 255th of its usual contrast
+    wrong = _rise(raw, _start_and_end(raw, value_range=(0.0, 1.0)), lo=0.0, hi=1.0)
+    assert abs(wrong) < 0.01 * reference

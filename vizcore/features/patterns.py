@@ -17,7 +17,15 @@ from ..cache import BoundedCache
 from ..errors import ModelError
 from .extract import FeatureExtractor, build_extractor
 
-__all__ = ["filter_pattern"]
+__all__ = ["filter_pattern", "default_value_range"]
+
+#: Largest spread 0-255 pixels may have after the model's leading Rescaling/Normalization chain
+#: for the model to be taken as reading 0-255 (the rule vizcore.models' upload default uses):
+#: 1/255 (a model that divides by 255) is far below, 1 (a model that reads 0-1) far above.
+_RAW_SPAN_LIMIT = 16.0
+#: Layers that leave values unchanged at inference (augmentation, shape-only, noise).
+_PASS_THROUGH = ("Resizing", "CenterCrop", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
+                 "AlphaDropout", "RandAugment", "AugMix")
 
 # (weakref to the extractor, layer, (h, w), tiled) -> (traced step, stride). The weak reference
 # in the key means a new extractor never meets the step of a dead one that had the same id.
@@ -51,6 +59,31 @@ def _objective_model(ex: FeatureExtractor, layer_name: str):
         return keras.Model(ex.input_tensor, out), act is keras.activations.relu
     except Exception:  # an exotic layer that cannot be re-made: use its output as it is
         return ex.submodel(layer_name), False
+
+
+def default_value_range(ex: FeatureExtractor) -> tuple[float, float]:
+    """(0, 255) when the model's first layers (augmentation and resizing skipped) are a
+    Rescaling/Normalization chain that turns 0-255 pixels into a spread of at most 16 (e.g.
+    Rescaling(1/255), Rescaling(1/127.5, offset=-1), EfficientNet's and ConvNeXt's statistics);
+    (0, 1) otherwise, including models with no such layer (they cannot say what they expect)."""
+    scale = 1.0
+    for name in ex.layer_names:
+        layer = ex.layer(name)
+        kind = type(layer).__name__
+        if kind.startswith("Random") or kind in _PASS_THROUGH:
+            continue
+        if kind == "Rescaling":
+            scale *= float(np.max(np.abs(np.asarray(layer.get_config().get("scale", 1.0), np.float64))))
+            continue
+        if kind == "Normalization" and not layer.get_config().get("invert", False):
+            try:
+                variance = np.asarray(layer.variance, np.float64)
+            except (AttributeError, TypeError, ValueError):  # not adapted: says nothing
+                break
+            scale /= float(np.sqrt(np.maximum(variance, 1e-12)).min())
+            continue
+        break
+    return (0.0, 255.0) if scale * 255.0 <= _RAW_SPAN_LIMIT else (0.0, 1.0)
 
 
 def _summary_row(ex: FeatureExtractor, layer_name: str):
@@ -174,7 +207,7 @@ def filter_pattern(
     step_size: float = 0.05,
     jitter: int | None = None,
     seed: int = 0,
-    value_range: tuple[float, float] = (0.0, 1.0),
+    value_range: tuple[float, float] | None = None,
     decay: float = 0.002,
     blur_every: int = 4,
     stretch: bool = True,
@@ -186,7 +219,13 @@ def filter_pattern(
     The picture lives in the image domain, (h, w, C) in [0, 1] (RGB for colour models), and is
     mapped linearly onto the model's `value_range` (lo, hi) for every pass, so the result is a
     displayable picture whatever the model's preprocessing (a BGR model: the caller flips the
-    channels of the result). Method (Erhan et al. 2009; Yosinski et al. 2015; Olah et al. 2017):
+    channels of the result). The start noise, `step_size` and the pull to grey are in picture
+    units, i.e. fractions of hi - lo: in model units they scale with the range, so a model that
+    reads 0…255 (or ±120) moves as much as one that reads 0…1. Pass the range the model was
+    trained on (pages pass their spec's ``pattern_range``); when omitted it is 0…255 for a model
+    that starts with a Rescaling/Normalization chain made for 0…255 pixels (Rescaling(1/255),
+    keras-io models, EfficientNet, ConvNeXt; :func:`default_value_range`), else 0…1.
+    Method (Erhan et al. 2009; Yosinski et al. 2015; Olah et al. 2017):
 
     * start: seeded low-amplitude noise around mid-grey (0.5 ± 0.05);
     * objective: the filter's mean value over the central part of its map (borders whose
@@ -229,6 +268,8 @@ def filter_pattern(
     h, w = int(size[0]), int(size[1])
     if (h_in is not None and h != h_in) or (w_in is not None and w != w_in) or h < 1 or w < 1:
         raise ModelError(f"size must be the model's input size {(h_in, w_in)}, got {tuple(size)}")
+    if value_range is None:
+        value_range = default_value_range(ex)
     lo, hi = float(value_range[0]), float(value_range[1])
     if not hi > lo:
         raise ModelError(f"value range must be (low, high) with high > low, got {tuple(value_range)}")
