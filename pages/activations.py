@@ -1,9 +1,13 @@
 """Activations: each activation's curve beside its effect on the image."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
-from ui.sidebar import image_choice
-from vizcore.layers import ACTIVATION_INFO, ACTIVATIONS
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, panels, state  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
+from vizcore.layers import ACTIVATION_INFO, ACTIVATIONS  # noqa: E402
 
 LAYERS = ("Conv2D 3×3", "Dense per pixel")
 DEFAULT_SET = ("linear", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus")
@@ -12,7 +16,7 @@ DEFAULT_SET = ("linear", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh",
 def activation_controls() -> tuple[str, str, int, list[str]]:
     cols = st.columns([2, 2, 1], gap="medium")
     layer = cols[0].segmented_control(
-        "Layer before the activation", LAYERS, required=True,
+        "Layer before the activation", LAYERS, required=True, wrap=True,
         help="The activation is applied to this layer's output: a seeded 3×3 Conv2D (edges, textures) or a "
              "per-pixel Dense (a weighted mix of the channels).",
         **state.page_bind("layer", LAYERS[0], choices=LAYERS))

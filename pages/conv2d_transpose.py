@@ -1,8 +1,13 @@
 """Conv2DTranspose: learned upsampling; how kernel size and strides set the output size."""
 import streamlit as st
 
-from ui import compute, controls, inspector, panels, state
-from ui.sidebar import image_choice
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, inspector, panels, state  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
+from vizcore.layers.coverage import coverage_text, transpose_size_text  # noqa: E402
 
 KERNEL_SIZES = tuple(range(1, 9))
 STRIDES = (1, 2, 3, 4)
@@ -57,17 +62,8 @@ m = st.columns(3)
 m[0].metric("Input", f"{w}×{h}")
 m[1].metric("Output", f"{ow}×{oh}", delta=f"×{ow / w:.2g}", delta_color="off")
 m[2].metric("Parameters", f"{result.params:,}")
-if opts["padding"] == "same":
-    rule = f"With padding “same” the output is input × strides: {h} × {s} = {h * s}."
-else:
-    rule = (f"With padding “valid” every stamp is kept whole: input × strides + max(k − s, 0) = "
-            f"{h} × {s} + {max(k - s, 0)} = {h * s + max(k - s, 0)}.")
-overlap = ("Each output pixel gets exactly one stamp value (k = s): no overlap, no checkerboard." if k == s else
-           "k is a multiple of s: every output pixel is covered the same number of times." if k % s == 0 else
-           "k is not a multiple of s: some output pixels get more overlapping stamps than their neighbours, "
-           "hence the checkerboard." if k > s else
-           "k < s: stamps do not touch, leaving gaps (zeros before the bias/activation) between them.")
-st.markdown(f"**Output size.** {rule} {overlap}")
+st.markdown(f"**Output size.** {transpose_size_text(h, k, s, opts['padding'])}")
+st.markdown(f"**Overlap.** {coverage_text(k, s)}")
 left, right = st.columns([1, 2], gap="large")
 with left:
     panels.show_panel(small, title="Input", caption=f"{choice.name}, {w}×{h}", key="tin",

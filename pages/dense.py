@@ -1,9 +1,13 @@
 """Dense: one Dense layer on every pixel, and a fully connected Flatten → Dense → Reshape."""
 import streamlit as st
 
-from ui import compute, controls, inspector, panels, state
-from ui.sidebar import image_choice
-from vizcore.layers import ACTIVATION_INFO
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, inspector, panels, state  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
+from vizcore.layers import ACTIVATION_INFO  # noqa: E402
 
 DEFAULT_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softplus")
 UNITS = tuple(range(1, 9))

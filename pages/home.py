@@ -59,13 +59,11 @@ with left:
     )
 with right:
     st.subheader("Sections")
-    available = [s for s in SECTIONS if (ROOT / s[0]).exists()]
-    for start in range(0, len(available), 2):
-        cols = st.columns(2)
-        for col, (path, label, icon, blurb) in zip(cols, available[start:start + 2]):
-            with col.container(border=True):
-                st.page_link(path, label=label, icon=icon, help=blurb)
-                st.caption(blurb)
+    # One card per row: two side by side cut the links' labels ("Conv2DTrans…") at 1024×768.
+    for path, label, icon, blurb in (s for s in SECTIONS if (ROOT / s[0]).exists()):
+        with st.container(border=True, gap="small"):
+            st.page_link(path, label=label, icon=icon, help=blurb)
+            st.caption(blurb)
 
 st.divider()
 st.subheader("The same picture in four colour spaces")

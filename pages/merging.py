@@ -1,10 +1,14 @@
 """Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate of two images."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
-from ui.sidebar import image_choice
-from vizcore import SPACES
-from vizcore.layers import MERGE_KINDS
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, panels, state  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
+from vizcore import SPACES  # noqa: E402
+from vizcore.layers import MERGE_KINDS  # noqa: E402
 
 KIND_HELP = {
     "Add": "a + b, value by value (bright areas saturate at 1).",
@@ -18,14 +22,14 @@ KIND_HELP = {
 
 
 def single_controls() -> tuple[str, str]:
-    cols = st.columns([3, 2])
-    kind = cols[0].segmented_control(
-        "Merge layer", MERGE_KINDS, required=True,
+    # Full width and allowed to wrap: 7 buttons do not fit beside the colour spaces at 1024×768.
+    kind = st.segmented_control(
+        "Merge layer", MERGE_KINDS, required=True, wrap=True,
         help="Which keras.layers merge layer combines the two images. " +
              " ".join(f"{k}: {v}" for k, v in KIND_HELP.items()),
         **state.page_bind("kind", "Add", choices=MERGE_KINDS))
     space = controls.space_control(
-        cols[1], default="rgb",
+        st, default="rgb",
         help_text="Both images are converted to this space, merged there, clipped to [0, 1] and converted "
                   "back to RGB to be shown. The same layer gives different pictures in different spaces.")
     return kind, space
@@ -49,15 +53,14 @@ def single_view() -> None:
     st.caption(f"**{kind}**: {KIND_HELP[kind]}")
     with st.spinner("Merging…"):
         result = compute.merge(choice.key, choice.other_key, kind, space, choice.image, choice.other)
-    cols = st.columns([1, 1, 2], gap="medium")
+    cols = st.columns([1, 2], gap="medium")  # inputs stacked: side by side they are too narrow at 1024 px
     with cols[0]:
         panels.show_panel(choice.image, title="Input a", caption=choice.name,
                           explanation="The first image (sidebar).", key="input-a")
-    with cols[1]:
         panels.show_panel(choice.other, title="Input b", caption=choice.other_name,
                           explanation="The second image, brought to a's size (sidebar → Second image).",
                           key="input-b")
-    with cols[2]:
+    with cols[1]:
         panels.show_view(result, key="single")
 
 

@@ -1,15 +1,19 @@
 """Pooling: max and average pooling in four colour spaces, global average pooling, depth-wise max."""
 import streamlit as st
 
-from ui import compute, controls, inspector, panels, state
-from ui.sidebar import image_choice
-from vizcore import SPACES, ImageError
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, inspector, panels, state  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
+from vizcore import SPACES, ImageError  # noqa: E402
 
 SIZES = tuple(range(1, 17))
 
 
 def pool_controls() -> tuple[int, int, str]:
-    cols = st.columns(3, gap="medium")
+    cols = st.columns([1, 1.3, 1], gap="medium")  # room for the toggle's label at 1024×768
     size = controls.kernel_size_control(
         cols[0], label="Pool size", name="size", default=4, sizes=SIZES,
         help_text="Side of the square window each output value summarises (pool_size=(n, n)). "

@@ -37,7 +37,8 @@ DEFAULT_SEED = 2
 #: memory returns once its users have moved on.
 IMAGE_TTL = "1h"
 
-__all__ = ["DEFAULT_SEED", "IMAGE_TTL", "channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d",
+__all__ = ["DEFAULT_SEED", "IMAGE_TTL", "WARM_UP_NOTE", "tensorflow_loaded", "load_tensorflow",
+           "channels", "merge", "pool", "dense", "dense_fully_connected", "conv2d",
            "conv2d_stack", "conv2d_transpose", "activation_plot", "shrink", "sheet", "sheet_png", "start_warm_up"]
 
 
@@ -46,6 +47,32 @@ def channels(key: str, _image: np.ndarray) -> list[tuple[str, list[tuple[str, by
     """Every colour space's channels as grey images: [(space, [(channel, bytes, format)])]."""
     return [(space, [(name, *to_display(plane)) for name, plane in color.split_channels(_image, space)])
             for space in color.SPACES]
+
+
+#: What a page's spinner says while TensorFlow is not loaded yet in this server process.
+WARM_UP_NOTE = "Starting TensorFlow (once per server, ~10 s)…"
+
+
+def tensorflow_loaded() -> bool:
+    """True once ``vizcore.layers`` (and with it TensorFlow) is fully imported in this process."""
+    import sys
+
+    layers = sys.modules.get("vizcore.layers")
+    return layers is not None and hasattr(layers, "conv2d_transpose")  # set at the end of its __init__
+
+
+def load_tensorflow() -> None:
+    """Import ``vizcore.layers`` (TensorFlow) before a layer page imports it, under a spinner saying why.
+
+    The first layer page opened after the server starts pays TensorFlow's import (seconds on a
+    busy machine) before anything is drawn; without a word it looks like a hang. Call this
+    before ``from ui import controls`` (which needs ``vizcore.layers``). Nothing is drawn when
+    TensorFlow is already loaded (by Home's background warm-up or an earlier page).
+    """
+    if tensorflow_loaded():
+        return
+    with st.spinner(WARM_UP_NOTE, show_time=True):
+        _layers()
 
 
 def _layers():

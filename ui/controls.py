@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from . import compute, state
 
 __all__ = ["SPACE_LABELS", "SEED_MAX", "PADDINGS", "space_control", "spaces_control", "activation_control",
            "activations_control", "seed_control", "kernel_size_control", "strides_control", "padding_control",
-           "kernel_editor_control", "PRESETS", "KERNEL_LIMIT"]
+           "kernel_editor_control", "PRESETS", "KERNEL_LIMIT", "EDITOR_FORMAT", "weight_text", "kernel_weights_note"]
 
 #: How each colour space of ``vizcore.SPACES`` is named on screen.
 SPACE_LABELS: dict[str, str] = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
@@ -43,7 +44,7 @@ def space_control(container: Any = st, *, default: str = "rgb", help_text: str,
                   label: str = "Colour space", name: str = "space") -> str:
     """One colour space of ``vizcore.SPACES`` (a segmented control), e.g. ``"rgb"``."""
     return container.segmented_control(
-        label, SPACES, required=True, format_func=SPACE_LABELS.get, help=help_text,
+        label, SPACES, required=True, format_func=SPACE_LABELS.get, help=help_text, wrap=True,
         **state.page_bind(name, default, choices=SPACES))
 
 
@@ -109,7 +110,7 @@ def strides_control(container: Any = st, *, default: int, choices: Sequence[int]
 def padding_control(container: Any = st, *, default: str = "same", help_text: str,
                     label: str = "Padding", name: str = "padding") -> str:
     """Keras padding, ``"same"`` or ``"valid"`` (a segmented control)."""
-    return container.segmented_control(label, PADDINGS, required=True, help=help_text,
+    return container.segmented_control(label, PADDINGS, required=True, help=help_text, wrap=True,
                                        **state.page_bind(name, default, choices=PADDINGS))
 
 
@@ -130,6 +131,42 @@ PRESET_HELP = {
                          "pixels down a line (in every channel), so vertical lines stand out and the rest smears.",
     "horizontal_line_7x7": "Seed 004's other filter: 7×7 zeros with a row of ones, so horizontal lines stand out.",
 }
+
+
+#: How the kernel grid prints a weight: 4 significant digits (1/9 shows as 0.1111). The grid
+#: has no ``step``: Streamlit rounds a cell to the step's decimals, which showed 1/9 as 0.1.
+EDITOR_FORMAT = "%.4g"
+
+
+def weight_text(value: float, *, max_denominator: int = 64) -> str:
+    """A kernel weight as people write it: ``"1"``, ``"-2"``, ``"1/9"``, ``"-1/16"``, else 4 significant digits.
+
+    A fraction is used when one with a denominator up to ``max_denominator`` equals ``value``
+    to float32 precision (the presets are float32: 1/9 is stored as 0.11111111).
+    """
+    value = float(value)
+    frac = Fraction(value).limit_denominator(max_denominator)
+    if abs(float(frac) - value) <= 1e-6 * max(1.0, abs(value)):
+        return str(frac.numerator) if frac.denominator == 1 else f"{frac.numerator}/{frac.denominator}"
+    return f"{value:.4g}"
+
+
+def kernel_weights_note(kernel: np.ndarray) -> str:
+    """A caption giving the exact weights that are not whole numbers, or ``""`` when all are whole.
+
+    E.g. blur: "Exact weights: 1/9 (≈ 0.1111) in all 9 cells. The grid shows 4 significant digits."
+    """
+    values = np.asarray(kernel, dtype=np.float64).ravel()
+    odd = sorted({weight_text(v) for v in values if v != round(v)}, key=lambda t: float(Fraction(t)))
+    if not odd:
+        return ""
+    parts = []
+    for text in odd:
+        count = sum(weight_text(v) == text for v in values)
+        where = f"in all {values.size} cells" if count == values.size else f"in {count} cell{'s' * (count > 1)}"
+        approx = f" (≈ {float(Fraction(text)):.4g})" if "/" in text else ""
+        parts.append(f"{text}{approx} {where}")
+    return "Exact weights: " + "; ".join(parts) + ". The grid shows 4 significant digits."
 
 
 def _kernel_text(kernel: np.ndarray) -> str:
@@ -202,11 +239,14 @@ def kernel_editor_control(*, default_preset: str = "sobel_x") -> tuple[str, np.n
         edited = st.data_editor(
             frame, hide_index=True, num_rows="fixed", width="stretch", key=_editor_key(),
             column_config={c: st.column_config.NumberColumn(
-                c, step=0.1, format="%.3g", required=True, min_value=-KERNEL_LIMIT, max_value=KERNEL_LIMIT,
+                c, format=EDITOR_FORMAT, required=True, min_value=-KERNEL_LIMIT, max_value=KERNEL_LIMIT,
                 help="A kernel weight. Keras slides the kernel over the image without flipping it "
                      "(a correlation) and sums over the input channels.") for c in frame.columns},
         )
     kernel = np.clip(np.nan_to_num(edited.to_numpy(dtype=np.float64), nan=0.0), -KERNEL_LIMIT, KERNEL_LIMIT)
+    note = kernel_weights_note(kernel)
+    if note:
+        right.caption(note)
     state.remember(kernel_key, kernel.tolist(), url=False)
     preset_kernel = KERNEL_PRESETS[preset]
     changed = kernel.shape != preset_kernel.shape or not np.allclose(kernel, preset_kernel)

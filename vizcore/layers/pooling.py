@@ -24,6 +24,7 @@ from ..observe import (
 from . import engine
 from .checks import channels, check_image, check_int, check_output, check_padding, check_space, check_window, conv_out
 from .describe import CLIP_NOTE, SAMPLE_HINT, SPACE_WORDS, imports, percent_text, space_line
+from .hue import global_hue_note
 from .result import LayerResult
 from .tables import POOL_KINDS
 from .tfcolor import tf_from_space, tf_to_space
@@ -238,6 +239,7 @@ def _global_pool(image: np.ndarray, space: str) -> LayerResult:
         explanation=(
             f"GlobalAveragePooling2D averages every channel over the whole image: output ({c},) = "
             f"({values}), 0 parameters. Shown as a swatch of that colour."
+            + (" " + global_hue_note(image, float(output[0])) if space == "hsv" else "")  # hue is an angle
         ),
         output=output,
         image=swatch,
