@@ -10,7 +10,7 @@ COLUMNS = (3, 4, 5, 6, 8)
 def sheet_controls() -> tuple[tuple[str, ...], int, int]:
     cols = st.columns([3, 1, 1], gap="medium")
     spaces = controls.spaces_control(
-        cols[0], help_text="Spaces of the merging and pooling panels (Dense and Conv panels work in RGB).")
+        cols[0], help_text="Spaces of the merging and pooling panels (Dense, Conv2D and Conv2DTranspose panels work on the luminance, as in the seed).")
     seed = controls.seed_control(cols[1], default=0, help_text="Seed of every untrained layer on the sheet.")
     columns = cols[2].select_slider(
         "Panels per row", COLUMNS,

@@ -352,7 +352,7 @@ def test_layer_too_big_for_a_tiny_upload_gives_an_error_not_a_traceback(page, qu
 # --------------------------------------------------------------------------- cheat sheet
 
 # Dense 5 + Conv2D 3×3 5 + Conv2D 7×7 4 + two-layer combos 2×2 + Conv2DTranspose 4 configs × 3 (the seed sheet)
-FEATURE_PANELS = 5 + 5 + 4 + 2 * 2 + 4 * 3
+FEATURE_PANELS = (5 + 1) + 5 + 4 + 2 * 2 + 7  # Dense (+ fully connected), Conv2D 3×3, 7×7, stacks, transposes
 
 
 def test_cheat_sheet_shows_every_panel_and_offers_the_png(media):
