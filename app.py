@@ -8,13 +8,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import streamlit_patches
-from vizcore import ImageError, ModelError
+from ui import jobs, sessions, streamlit_patches
+
+# Before TensorFlow loads (vizcore imports it lazily): its intra-op pool leaves one core free for
+# the server's event loop and the other tabs (LAYERLAB_TF_THREADS overrides; ui/jobs.py).
+jobs.limit_tensorflow_threads()
+
+from vizcore import ImageError, ModelError  # noqa: E402 - after the thread limit above
 
 ROOT = Path(__file__).resolve().parent
 
 # Streamlit behaviour Layer Lab changes (guarded; reasons beside each patch in ui/streamlit_patches.py).
 streamlit_patches.apply()
+# Closed tabs give back their uploads, images and state after a grace period (once per process;
+# LAYERLAB_SESSION_GRACE_S, see ui/sessions.py).
+sessions.start()
 
 st.set_page_config(page_title="Layer Lab", page_icon=":material/layers:", layout="wide",
                    initial_sidebar_state="expanded")

@@ -68,3 +68,66 @@ def test_patch_2_leaves_pages_directory_mode_only_when_in_it(monkeypatch, before
     assert streamlit_patches.uses_pages_directory() is bool(before)
     assert streamlit_patches.leave_pages_directory_mode() is switched
     assert PagesManager.uses_pages_directory is (False if switched else before)
+
+
+# ---- patch 3: closing sessions whose tab went away (ui.sessions), Streamlit issue 12506
+
+
+def _session_manager():
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    return WebsocketSessionManager(MemorySessionStorage(), uploaded_file_manager=None, script_cache=None,
+                                   message_enqueued_callback=None)
+
+
+def test_patch_3_streamlit_still_keeps_the_names_the_reaper_reads():
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.app_session import AppSession
+
+    assert "self._session_mgr =" in inspect.getsource(Runtime.__init__), (
+        "Runtime._session_mgr is gone: ui.sessions cannot find closed tabs, whose uploads then stay (patch 3)")
+    assert callable(getattr(Runtime, "_get_async_objs", None)), "Runtime._get_async_objs is gone (patch 3)"
+    manager = _session_manager()
+    assert hasattr(manager, "_session_storage") and callable(manager._session_storage.list), (
+        "WebsocketSessionManager._session_storage.list() is gone (patch 3)")
+    for name in ("list_active_sessions", "close_session"):
+        assert callable(getattr(manager, name, None)), f"WebsocketSessionManager.{name} is gone (patch 3)"
+    assert callable(getattr(AppSession, "shutdown", None))
+
+
+def test_patch_3_is_still_needed_streamlit_never_shuts_down_an_expired_stored_session():
+    # The stored sessions live in a TTL cache whose expiry only drops the entry: no shutdown hook.
+    from streamlit.runtime import memory_session_storage
+
+    source = inspect.getsource(memory_session_storage)
+    assert "shutdown" not in source and "on_remove" not in source, (
+        "Streamlit's session storage now shuts down expired sessions: patch 3 may be unneeded")
+
+
+class _FakeSession:
+    def __init__(self, session_id):
+        self.id, self.shut = session_id, 0
+
+    def shutdown(self):
+        self.shut += 1
+
+
+def test_patch_3_closes_a_stored_session_through_the_manager_and_keeps_an_active_one():
+    from streamlit.runtime.session_manager import ActiveSessionInfo, SessionInfo
+
+    manager = _session_manager()
+    gone, back = _FakeSession("gone"), _FakeSession("back")
+    manager._session_storage.save(SessionInfo(client=None, session=gone))
+    manager._active_session_info_by_id["back"] = ActiveSessionInfo(client=None, session=back)
+    assert [s.id for s in streamlit_patches.disconnected_sessions(manager)] == ["gone"]
+    assert streamlit_patches.active_session_ids(manager) == {"back"}
+    streamlit_patches.close_disconnected_session(manager, gone)
+    streamlit_patches.close_disconnected_session(manager, back)  # reconnected: left alone
+    assert gone.shut >= 1 and back.shut == 0
+    assert streamlit_patches.disconnected_sessions(manager) == []
+
+
+def test_patch_3_without_a_running_server_reports_nothing_held():
+    assert streamlit_patches.session_manager() is None
+    assert streamlit_patches.held_bytes() == {"uploads": 0, "media": 0, "media_files": 0}

@@ -198,7 +198,8 @@ def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.n
     """``vizcore.cheat_sheet`` as (group, panel) pairs, in the sheet's order."""
     from vizcore import sheet as sheet_module
 
-    return [(p.group, view_of(p)) for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
+    return [(p.group, view_of(p, cell=True))
+            for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
 
 
 @st.cache_resource(max_entries=3, ttl=IMAGE_TTL, show_spinner=False)

@@ -17,7 +17,7 @@ from vizcore import render
 from vizcore.cache import BoundedCache
 from vizcore.errors import ModelError
 
-from . import state
+from . import jobs, state
 from .model_subject import CMAPS, DETAIL_SIDE, GRID_WIDTH, Subject, extractor_for, file_stem, layer_label, shape_text
 from .panels import PanelView, download_png, make_view, show_panel
 
@@ -207,13 +207,14 @@ def _pattern(subject: Subject, layer: str, index: int, steps: int, model, extrac
     spec = subject.spec
     key = (subject.key, layer, index, steps, spec.pattern_range, spec.reads_bgr)
 
-    def make() -> np.ndarray:
-        with st.spinner("Finding a pattern…"):
-            picture = features.filter_pattern(model, layer, index, steps=steps, value_range=spec.pattern_range,
-                                              progress=report, extractor=extractor)
+    def make(step) -> np.ndarray:  # runs in ui.jobs' bounded pool (issue 9: fairness); no st.* here
+        picture = features.filter_pattern(model, layer, index, steps=steps, value_range=spec.pattern_range,
+                                          progress=step, extractor=extractor)
         return np.ascontiguousarray(picture[..., ::-1]) if spec.reads_bgr else picture
 
-    picture = _PATTERNS.get_or_make(key, make)
+    picture = _PATTERNS.get(key)
+    if picture is None:
+        picture = jobs.run(key, lambda step: _PATTERNS.get_or_make(key, lambda: make(step)), progress=report)
     report(1, 1)
     return picture
 

@@ -12,7 +12,9 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
     A download button for the image as PNG, encoded only on click; clicking does not rerun.
 ``to_png(image) -> bytes`` / ``to_uint8(image)`` / ``to_display(image) -> (bytes, format)``
     Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
-    PNG; downloads are always lossless PNG.
+    PNG; downloads are always lossless PNG. ``to_cell(image)``: the same for a grid cell
+    (longer side <= ``CELL_SIDE``, JPEG quality ``CELL_QUALITY``): output maps and the cheat
+    sheet are sent at the size they are drawn (one sheet view: ~2.7 MB instead of ~10 MB).
 ``PanelView``, ``make_view(image, *, title, ...)``, ``view_of(result)``
     A picklable, display-ready panel (what ``ui.compute`` caches with ``st.cache_resource``),
     from an array or from a vizcore ``LayerResult``/``Panel``. ``show_view(view, key=...)``
@@ -36,8 +38,23 @@ from vizcore.render import to_display, to_png, to_uint8
 __all__ = [
     "PanelView", "to_uint8", "to_png", "to_display", "make_view", "view_of", "show_panel",
     "show_view", "show_maps", "download_png", "grid", "page_header", "slug", "explain",
-    "source_label", "describe_choice",
+    "source_label", "describe_choice", "to_cell", "CELL_SIDE", "CELL_QUALITY",
 ]
+
+#: Longer side of a picture drawn in a grid cell (cheat sheet, output maps). On a 1080p
+#: screen in the wide layout a cell is ~460 CSS px at 3 per row and ~280 px at the sheet's
+#: default 5, so 512 px is never enlarged by the browser; a 2048² Conv2DTranspose output is
+#: sent block-averaged by 4 (downloads keep every pixel).
+CELL_SIDE = 512
+#: JPEG quality (4:2:0) of grid cells: the browser shows them shrunk, where quality 85 and
+#: 93 (4:4:4) cannot be told apart; 85 sends the 62 sheet panels in ~2.7 MB instead of ~5 MB.
+CELL_QUALITY = 85
+
+
+def to_cell(image: Any) -> tuple[bytes, str]:
+    """``to_display`` for a picture drawn in a grid cell: bytes and "PNG"/"JPEG", longer
+    side at most :data:`CELL_SIDE` (integer block average), JPEG quality :data:`CELL_QUALITY`."""
+    return to_display(image, max_side=CELL_SIDE, quality=CELL_QUALITY, subsampling=2)
 
 
 def slug(text: str) -> str:
@@ -107,26 +124,38 @@ def explain(result: Any) -> str:
 
 def make_view(image: Any, *, title: str, caption: str = "", explanation: str = "",
               code: str | None = None, maps: Sequence[tuple[str, Any]] = (),
-              shape: tuple[int, ...] | None = None, params: int | None = None) -> PanelView:
-    """A :class:`PanelView` from an image array and its texts (``maps``: (name, array) pairs)."""
+              shape: tuple[int, ...] | None = None, params: int | None = None,
+              cell: bool = False) -> PanelView:
+    """A :class:`PanelView` from an image array and its texts (``maps``: (name, array) pairs).
+
+    ``cell=True``: the panel is only ever drawn in a grid cell, so its display bytes are
+    made by :func:`to_cell` (maps always are)."""
     pixels = to_uint8(image)
     if isinstance(image, np.ndarray) and np.shares_memory(pixels, image):
         pixels = pixels.copy()
     pixels.setflags(write=False)  # shared by every session through the cache
-    display, fmt = to_display(pixels)
-    encoded = tuple((name, *to_display(m)) for name, m in maps)
+    display, fmt = to_cell(pixels) if cell else to_display(pixels)
+    encoded = tuple((name, *to_cell(m)) for name, m in maps)
     return PanelView(title=title, pixels=pixels, display=display, display_format=fmt,
                      caption=caption, explanation=explanation, code=code, maps=encoded,
                      shape=tuple(int(v) for v in shape) if shape is not None else None,
                      params=None if params is None else int(params))
 
 
+def _caption_with_observation(result: Any) -> str:
+    """The result's caption with its measured ``observation`` (vizcore.observe) as a paragraph under it."""
+    caption = str(_attr(result, "caption", ""))
+    observation = str(_attr(result, "observation", "")).strip()
+    return f"{caption}\n\n{observation}" if observation else caption
+
+
 def view_of(result: Any, *, title: str | None = None, caption: str | None = None,
-            max_maps: int = 0, map_names: Sequence[str] | None = None) -> PanelView:
+            max_maps: int = 0, map_names: Sequence[str] | None = None, cell: bool = False) -> PanelView:
     """Turn a vizcore ``LayerResult``/``Panel`` (anything with ``.image``) into a :class:`PanelView`.
 
     ``max_maps > 0``: multi-map results (``.maps`` with more than one map) also keep up to
     that many maps, encoded for :func:`show_maps` (default 0: only the panel's image).
+    ``cell=True``: encoded for a grid cell (see :func:`make_view`).
     """
     maps = _attr(result, "maps", None) if max_maps > 0 else None
     named: list[tuple[str, Any]] = []
@@ -143,9 +172,9 @@ def view_of(result: Any, *, title: str | None = None, caption: str | None = None
     return make_view(
         result.image,
         title=title or str(_attr(result, "title", "")),
-        caption=caption if caption is not None else str(_attr(result, "caption", "")),
+        caption=caption if caption is not None else _caption_with_observation(result),
         explanation=explain(result), code=_attr(result, "code"), maps=named,
-        shape=shape, params=_attr(result, "params"),
+        shape=shape, params=_attr(result, "params"), cell=cell,
     )
 
 

@@ -10,11 +10,12 @@
   image's size with ``vizcore.match_size``;
 * **Working size**: the longer side every image is brought down to (speed vs detail).
 
-The choice persists across pages for the session. Uploaded bytes are kept in
-``st.session_state`` (never in the URL); the sample names are in the URL (``sample``,
-``other``). A file that cannot be read shows ``st.error`` with vizcore's reason in the
-sidebar, and the page falls back to the sample, so the app keeps working. Downscaling
-and other intake notes are shown with ``st.info``.
+The choice persists across pages for the session. An upload is kept as its key (SHA-1)
+in ``st.session_state``, its bytes once per content on the server's disk (``ui.uploads``),
+never in the URL; the sample names are in the URL (``sample``, ``other``). A file that
+cannot be read shows ``st.error`` with vizcore's reason in the sidebar, and the page falls
+back to the sample, so the app keeps working. Downscaling and other intake notes are
+shown with ``st.info``.
 
 ``Choice`` fields (stable):
     image        RGB float32 (H, W, 3) in [0, 1], longer side <= working size
@@ -32,7 +33,6 @@ and other intake notes are shown with ``st.info``.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +41,7 @@ import streamlit as st
 import vizcore.images as images
 from vizcore.errors import ImageError
 
-from . import state
+from . import state, uploads
 
 __all__ = ["Choice", "image_choice", "decode_upload", "WORK_SIDES", "DEFAULT_WORK_SIDE"]
 
@@ -51,7 +51,11 @@ DEFAULT_WORK_SIDE = 512
 SOURCES = ("Sample", "Upload", "Camera")
 _SOURCE_NAMES = {"Sample": "sample", "Upload": "upload", "Camera": "camera"}
 
-# session_state keys holding uploaded bytes: (file name, bytes, sha1 hex) or absent.
+#: Largest picture an uploader takes, in MB: vizcore's own limit (images.MAX_BYTES), so the
+#: browser refuses a bigger file at once instead of after sending it.
+MAX_UPLOAD_MB = images.MAX_BYTES // (1024 * 1024)
+
+# session_state keys holding an upload: (file name, sha1 hex of the bytes in ui.uploads) or absent.
 _MAIN_UPLOAD = "_ll_upload_main"
 _CAMERA_SHOT = "_ll_upload_camera"
 _OTHER_UPLOAD = "_ll_upload_other"
@@ -80,10 +84,17 @@ class _Decoded:
     error: str | None
 
 
+#: Shown when an upload's bytes were dropped from the disk store to make room.
+GONE = "The uploaded file is no longer kept on the server (room was needed for newer ones); upload it again."
+
+
 @st.cache_data(max_entries=24, ttl="1h", show_spinner=False)
-def _decode_cached(digest: str, max_side: int, _data: bytes, label: str) -> _Decoded:
+def _decode_cached(digest: str, max_side: int, label: str) -> _Decoded:
+    data = uploads.store().read(digest)
+    if data is None:
+        return _Decoded(None, (), GONE)
     try:
-        loaded = images.read_image(_data, max_side=max_side)
+        loaded = images.read_image(data, max_side=max_side)
     except ImageError as err:
         return _Decoded(None, (), str(err))
     return _Decoded(loaded.image, tuple(loaded.notes), None)
@@ -94,8 +105,7 @@ def decode_upload(data: bytes, *, max_side: int = DEFAULT_WORK_SIDE, name: str =
 
     ``.error`` is vizcore's ImageError message (``.image`` is then None); nothing raises.
     """
-    digest = hashlib.sha1(data).hexdigest()
-    return _decode_cached(digest, max_side, data, name)
+    return _decode_cached(uploads.store().put(data), max_side, name)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -110,13 +120,13 @@ def _matched(other_key: str, _other: np.ndarray, height: int, width: int) -> np.
 
 
 def _store_upload(widget_key: str, store_key: str) -> None:
-    """on_change of an uploader / camera: keep the bytes in session_state, or forget them."""
+    """on_change of an uploader / camera: keep the upload's key in session_state (its bytes in
+    ui.uploads), or forget it."""
     uploaded = st.session_state.get(widget_key)
     if uploaded is None:
         st.session_state.pop(store_key, None)
         return
-    data = uploaded.getvalue()
-    st.session_state[store_key] = (uploaded.name, data, hashlib.sha1(data).hexdigest())
+    st.session_state[store_key] = (uploaded.name, uploads.store().put(uploaded.getvalue()))
 
 
 def _forget(store_key: str) -> None:
@@ -126,7 +136,7 @@ def _forget(store_key: str) -> None:
 def _upload_box(label: str, widget_key: str, store_key: str, help_text: str) -> None:
     container = st.sidebar
     container.file_uploader(
-        label, key=widget_key, help=help_text,
+        label, key=widget_key, help=help_text, max_upload_size=MAX_UPLOAD_MB,
         on_change=_store_upload, args=(widget_key, store_key),
     )
     kept = st.session_state.get(store_key)
@@ -142,8 +152,8 @@ def _use_upload(store_key: str, max_side: int, errors: list[str], fallback: str)
     kept = st.session_state.get(store_key)
     if kept is None:
         return None
-    name, data, digest = kept
-    decoded = _decode_cached(digest, max_side, data, name)
+    name, digest = kept
+    decoded = _decode_cached(digest, max_side, name)
     if decoded.error is not None:
         message = f"Couldn't use “{name}”: {decoded.error} Showing the sample “{fallback}” instead."
         errors.append(message)
@@ -186,7 +196,7 @@ def image_choice(*, second: bool = True) -> Choice:
     picked = None
     if source_label == "Upload":
         _upload_box("Upload an image", "upload_main", _MAIN_UPLOAD,
-                    f"PNG, JPEG, GIF, WebP, TIFF, BMP… up to 20 MB. Big pictures are "
+                    f"PNG, JPEG, GIF, WebP, TIFF, BMP… up to {MAX_UPLOAD_MB} MB. Big pictures are "
                     f"shrunk to {max_side} px. The picture stays in this browser session and "
                     f"is never put in a link.")
         picked = _use_upload(_MAIN_UPLOAD, max_side, errors, sample)
@@ -228,14 +238,14 @@ def image_choice(*, second: bool = True) -> Choice:
         other_picked = None
         if other_source == "Upload":
             st.file_uploader(
-                "Upload a second image", key="upload_other",
-                help="Stays in this browser session; never put in a link.",
+                "Upload a second image", key="upload_other", max_upload_size=MAX_UPLOAD_MB,
+                help=f"Up to {MAX_UPLOAD_MB} MB. Stays in this browser session; never put in a link.",
                 on_change=_store_upload, args=("upload_other", _OTHER_UPLOAD),
             )
             kept = st.session_state.get(_OTHER_UPLOAD)
             if kept is not None:
-                _, data, digest = kept
-                dec = _decode_cached(digest, max_side, data, kept[0])
+                _, digest = kept
+                dec = _decode_cached(digest, max_side, kept[0])
                 if dec.error is not None:
                     message = (f"Couldn't use “{kept[0]}”: {dec.error} "
                                f"Using the sample “{other_sample}” as the second image.")

@@ -23,6 +23,19 @@ log, and the app keeps working -- only slower (patch 1) or with the old first-vi
    config, wrong menu). Setting the flag to False is exactly what ``st.navigation`` does;
    the caller then reruns, so the same URL is served through ``app.py``.
 
+3. :func:`disconnected_sessions` / :func:`close_disconnected_session` / :func:`event_loop` /
+   :func:`held_bytes` -- read by :mod:`ui.sessions`, which closes tabs that went away.
+   Streamlit keeps a disconnected session in its ``MemorySessionStorage`` (a TTL cache) so a
+   tab can reconnect after a network blip, but nothing ever calls ``AppSession.shutdown()``
+   on it: when the entry expires it is only dropped from the cache, so the session's
+   uploads (``UploadedFileManager``), its media files (``MediaFileManager`` references) and
+   its session state stay for the life of the server (Streamlit issue 12506). There is no
+   public API listing stored sessions, so these read ``Runtime._session_mgr`` (a
+   ``WebsocketSessionManager``), its ``_session_storage`` and ``Runtime._get_async_objs()``;
+   closing goes through the manager's own ``close_session`` on the server's event loop,
+   exactly as Streamlit's logout does. When a name is missing, ``disconnected_sessions``
+   returns None (logged once) and closed tabs are kept as before.
+
 May import: streamlit only.
 """
 from __future__ import annotations
@@ -30,7 +43,8 @@ from __future__ import annotations
 import logging
 
 __all__ = ["TESTED_STREAMLIT", "apply", "keep_keras_state_between_runs", "uses_pages_directory",
-           "leave_pages_directory_mode"]
+           "leave_pages_directory_mode", "session_manager", "event_loop", "disconnected_sessions",
+           "active_session_ids", "close_disconnected_session", "held_bytes"]
 
 #: The Streamlit version these patches were written and tested against (requirements.txt pin).
 TESTED_STREAMLIT = "1.67.0"
@@ -106,6 +120,94 @@ def leave_pages_directory_mode() -> bool:
         return False
     manager.uses_pages_directory = False
     return True
+
+
+def _runtime():
+    try:
+        from streamlit.runtime import Runtime
+    except ImportError:
+        return None
+    return Runtime.instance() if Runtime.exists() else None
+
+
+def _warn_once(name: str) -> None:
+    if not _applied.get(f"warned:{name}"):
+        _applied[f"warned:{name}"] = True
+        _LOG.warning("Layer Lab: streamlit %s has no %s (tested with %s); closed tabs keep their uploads "
+                     "and images until the server restarts.", _streamlit_version(), name, TESTED_STREAMLIT)
+
+
+def session_manager():
+    """Patch 3: the running server's session manager, or None (no server, or the name is gone)."""
+    runtime = _runtime()
+    if runtime is None:
+        return None
+    manager = getattr(runtime, "_session_mgr", None)
+    if manager is None or not hasattr(manager, "list_active_sessions") or not hasattr(manager, "close_session"):
+        _warn_once("Runtime._session_mgr")
+        return None
+    return manager
+
+
+def event_loop():
+    """Patch 3: the asyncio loop the server (and every session manager call) runs on, or None."""
+    runtime = _runtime()
+    get = getattr(runtime, "_get_async_objs", None)
+    if get is None:
+        if runtime is not None:
+            _warn_once("Runtime._get_async_objs")
+        return None
+    try:
+        return get().eventloop
+    except Exception:  # noqa: BLE001 - not started yet
+        return None
+
+
+def active_session_ids(manager) -> set[str]:
+    """Ids of the sessions with a connected tab."""
+    return {info.session.id for info in manager.list_active_sessions()}
+
+
+def disconnected_sessions(manager) -> list | None:
+    """Patch 3: the ``AppSession`` objects kept for a reconnect (tab gone), or None when this
+    Streamlit has no ``_session_storage`` with ``list()``. Call on the server's event loop."""
+    storage = getattr(manager, "_session_storage", None)
+    if storage is None or not hasattr(storage, "list"):
+        _warn_once("WebsocketSessionManager._session_storage")
+        return None
+    return [info.session for info in storage.list()]
+
+
+def close_disconnected_session(manager, session) -> None:
+    """Patch 3: shut down a session whose tab went away: its uploads, media references and
+    state are released. Goes through ``close_session`` (which also drops it from storage);
+    a session the storage already dropped by TTL is shut down directly. Event loop only."""
+    if session.id in active_session_ids(manager):
+        return  # reconnected in the meantime
+    manager.close_session(session.id)
+    shutdown = getattr(session, "shutdown", None)
+    if shutdown is not None:
+        shutdown()  # idempotent: does nothing after close_session shut it down
+
+
+def held_bytes() -> dict[str, int]:
+    """Bytes Streamlit itself holds: ``{"uploads": ..., "media": ..., "media_files": ...}``
+    (from the managers' ``get_stats``; zeros without a running server)."""
+    runtime = _runtime()
+    out = {"uploads": 0, "media": 0, "media_files": 0}
+    if runtime is None:
+        return out
+    for name, attr in (("uploads", "uploaded_file_mgr"), ("media", "media_file_mgr")):
+        owner = getattr(runtime, attr, None)
+        if name == "media":
+            owner = getattr(owner, "_storage", None)
+        stats_of = getattr(owner, "get_stats", None)
+        if stats_of is None:
+            continue
+        out[name] = sum(int(s.byte_length) for family in stats_of().values() for s in family)
+        if name == "media":
+            out["media_files"] = len(getattr(owner, "_files_by_id", ()))
+    return out
 
 
 def _streamlit_version() -> str:

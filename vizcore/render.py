@@ -452,25 +452,31 @@ def to_png(image: Any) -> bytes:
     return buf.getvalue()
 
 
-def to_display(image: Any) -> tuple[bytes, str]:
+def to_display(image: Any, *, max_side: int = MAX_DISPLAY_SIDE, quality: int = 93,
+               subsampling: int = 0) -> tuple[bytes, str]:
     """Bytes and format ("PNG" or "JPEG") used to show ``image`` in a page.
 
     Reduced by an integer factor (block average) to at most MAX_DISPLAY_SIDE; up to
     EXACT_DISPLAY_PIXELS pixels as PNG, bigger as quality-93 JPEG without chroma subsampling.
+    ``max_side``, ``quality``, ``subsampling`` (Pillow's 0 = 4:4:4, 2 = 4:2:0) let a caller
+    send a picture at the size it is drawn, e.g. a grid cell (ui.panels: the cheat sheet).
+    Raises ValueError for a ``max_side`` below 1.
     A picture whose longer side is below PIXELATED_BELOW is enlarged by the smallest integer
     factor that brings that side to 2·PIXELATED_BELOW or more (nearest neighbour: a 5×5 upload
     becomes 5×5 squares of 103 pixels) and sent as PNG, so every pixel stays a crisp square.
     """
+    if max_side < 1:
+        raise ValueError(f"max_side must be >= 1, got {max_side}")
     pixels = to_uint8(image)
     side = max(pixels.shape[:2])
     if side < PIXELATED_BELOW:
         return to_png(enlarge(pixels, 2 * PIXELATED_BELOW)), "PNG"
-    factor = -(-side // MAX_DISPLAY_SIDE)  # ceil
+    factor = -(-side // max_side)  # ceil
     if factor > 1:
         size = (max(1, pixels.shape[1] // factor), max(1, pixels.shape[0] // factor))
         pixels = np.asarray(Image.fromarray(pixels).reduce(factor))[: size[1], : size[0]]
     if pixels.shape[0] * pixels.shape[1] <= EXACT_DISPLAY_PIXELS:
         return to_png(pixels), "PNG"
     buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, format="JPEG", quality=93, subsampling=0)
+    Image.fromarray(pixels).save(buf, format="JPEG", quality=quality, subsampling=subsampling)
     return buf.getvalue(), "JPEG"

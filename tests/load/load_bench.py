@@ -406,8 +406,10 @@ def rss_bytes(pid: int) -> int | None:
 class StreamlitServer:
     """``streamlit run app.py`` on 127.0.0.1 in ``app_dir``; stopped by its own PID only."""
 
-    def __init__(self, app_dir: Path, options: list[str], log: Path | None = None):
+    def __init__(self, app_dir: Path, options: list[str], log: Path | None = None,
+                 env: dict[str, str] | None = None):
         self.app_dir = Path(app_dir)
+        self.env = dict(env or {})
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.options = options
@@ -422,7 +424,7 @@ class StreamlitServer:
             key, _, value = opt.partition("=")
             cmd += [f"--{key}", value]
         out = open(self.log, "wb") if self.log else subprocess.DEVNULL
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", **self.env)
         self.proc = subprocess.Popen(cmd, cwd=self.app_dir, stdout=out, stderr=subprocess.STDOUT,
                                      env=env, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -500,7 +502,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _one_tab(base: str, index: int, opts: Options, photo: bytes | None,
-                   pages: list[str], gate: asyncio.Semaphore) -> Tab:
+                   pages: list[str], gate: asyncio.Semaphore, done=None) -> Tab:
     async with gate:
         tab = Tab(base, index, timeout=opts.timeout)
         try:
@@ -518,6 +520,8 @@ async def _one_tab(base: str, index: int, opts: Options, photo: bytes | None,
         finally:
             if opts.close:
                 await tab.close()
+            if done is not None:
+                done(index)
         return tab
 
 
@@ -545,9 +549,14 @@ async def run_scenario(base: str, opts: Options, *, pid: int | None = None, log=
     gate = asyncio.Semaphore(opts.concurrency or opts.tabs)
     started = time.perf_counter()
     jobs = []
+    finished: list[int | None] = []  # RSS when each tab finished, in finishing order
+
+    def tab_done(_index: int) -> None:
+        finished.append(sampler.now())
+
     for i in range(opts.tabs):
         pages = [all_pages[i % len(all_pages)]] if opts.spread else list(all_pages)
-        jobs.append(_one_tab(base, i, opts, photos[i] if photos else None, pages, gate))
+        jobs.append(_one_tab(base, i, opts, photos[i] if photos else None, pages, gate, tab_done))
     try:
         tabs: list[Tab] = await asyncio.wait_for(asyncio.gather(*jobs), opts.deadline)
     finally:
@@ -584,6 +593,7 @@ async def run_scenario(base: str, opts: Options, *, pid: int | None = None, log=
         "media_requests": sum(s.media_requests for s in stats),
         "upload_bytes": sum(s.upload_bytes for s in stats),
         "rss_before": rss_before, "rss_peak": max(rss_peak_tabs, sampler.peak) if pid else None,
+        "rss_first_tab": finished[0] if finished else None,
         "rss_closed": rss_closed, "rss_after": rss_after,
         "errors": len(errors), "error_samples": errors[:20],
     }
@@ -608,8 +618,8 @@ def format_report(r: dict) -> str:
     lines += [
         f"bytes: websocket {_mb(r['ws_bytes'])} + media {_mb(r['media_bytes'])} ({r['media_requests']} requests)"
         f" = {_mb(r['ws_bytes'] + r['media_bytes'])}",
-        f"server RSS: before {_mb(r['rss_before'])}  peak {_mb(r['rss_peak'])}  tabs closed {_mb(r['rss_closed'])}"
-        f"  after idle {_mb(r['rss_after'])}",
+        f"server RSS: before {_mb(r['rss_before'])}  after the first tab {_mb(r.get('rss_first_tab'))}"
+        f"  peak {_mb(r['rss_peak'])}  tabs closed {_mb(r['rss_closed'])}  after idle {_mb(r['rss_after'])}",
         f"errors: {r['errors']}",
     ]
     lines += [f"  {e}" for e in r["error_samples"]]
@@ -668,12 +678,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="compare this page's image count with a real Chromium page load and exit")
     ap.add_argument("--json", help="also write the report as JSON here")
     ap.add_argument("--log", help="server log file (default: none)")
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="environment variable for the server it starts, e.g. LAYERLAB_SESSION_GRACE_S=10")
     args = ap.parse_args(argv)
 
     server = None
     base, pid = args.url, args.pid
     if not base:
-        server = StreamlitServer(Path(args.app_dir), args.st, Path(args.log) if args.log else None).start()
+        env = dict(item.partition("=")[::2] for item in args.env)
+        server = StreamlitServer(Path(args.app_dir), args.st, Path(args.log) if args.log else None,
+                                 env=env).start()
         base, pid = server.url, server.proc.pid
         print(f"server pid {pid} at {base} ({args.app_dir})", flush=True)
     try:

@@ -1,0 +1,134 @@
+"""Long jobs in one bounded pool, so one tab's heavy work leaves the others fast (issue 9, fairness).
+
+A long computation (a filter pattern's gradient ascent: 5-20 s) started by one tab would
+otherwise run in that tab's script thread at full speed, with TensorFlow's thread pool on
+every core, and the other tabs' cheap pages would wait for CPU. Here:
+
+* :func:`run` hands the job to one worker thread (``LAYERLAB_JOB_WORKERS``, default 1): a
+  class asking for ten patterns gets them one after another, not ten at once;
+* the worker lowers its own scheduling priority (``nice`` +10 for that thread only), so
+  the event loop and the other tabs' script threads win the CPU when they need it;
+* the same job (same key) asked by several tabs at once is computed once and shared;
+* the caller's script thread waits, drawing progress (the job reports ``(done, total)``)
+  and "waiting for N jobs ahead" -- Streamlit elements are only touched from that thread.
+  If the user moves on, the job still finishes and its result is kept by the caller's
+  cache for the next visit.
+
+:func:`limit_tensorflow_threads` (``app.py`` calls it before TensorFlow loads) keeps one
+core free of TensorFlow's intra-op pool on a machine with several (``LAYERLAB_TF_THREADS``
+overrides the count).
+
+May import: streamlit only (and the standard library).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+__all__ = ["run", "submit", "pending", "limit_tensorflow_threads", "workers"]
+
+_lock = threading.Lock()
+_pool: dict[str, ThreadPoolExecutor] = {}
+_running: dict[Hashable, Future] = {}
+_progress: dict[Hashable, tuple[int, int]] = {}
+NICE = 10
+
+
+def workers() -> int:
+    """Worker threads of the pool (LAYERLAB_JOB_WORKERS, default 1). Raises ValueError when not >= 1."""
+    raw = os.environ.get("LAYERLAB_JOB_WORKERS", "").strip() or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"LAYERLAB_JOB_WORKERS must be a whole number >= 1, got {raw!r}")
+    return int(raw)
+
+
+def _lower_priority() -> None:
+    try:  # Linux: PRIO_PROCESS with a thread id changes that thread only
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+    except (AttributeError, OSError):
+        pass
+
+
+def _executor() -> ThreadPoolExecutor:
+    if "pool" not in _pool:
+        _pool["pool"] = ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="layerlab-job",
+                                           initializer=_lower_priority)
+    return _pool["pool"]
+
+
+def pending() -> int:
+    """Jobs submitted and not finished (running or waiting)."""
+    with _lock:
+        return sum(1 for f in _running.values() if not f.done())
+
+
+def submit(key: Hashable, job: Callable[[Callable[[int, int], None]], Any]) -> Future:
+    """Start ``job(progress)`` in the pool, or return the future of the same ``key`` in flight."""
+    with _lock:
+        future = _running.get(key)
+        if future is not None and not future.done():
+            return future
+
+        def report(done: int, total: int) -> None:
+            _progress[key] = (int(done), int(total))
+
+        def work() -> Any:
+            try:
+                return job(report)
+            finally:
+                with _lock:
+                    _running.pop(key, None)
+                    _progress.pop(key, None)
+
+        ahead = sum(1 for f in _running.values() if not f.done())
+        future = _executor().submit(work)
+        future.ahead = ahead  # type: ignore[attr-defined] - jobs queued before this one
+        _running[key] = future
+        return future
+
+
+def run(key: Hashable, job: Callable[[Callable[[int, int], None]], Any], *,
+        progress: Callable[[int, int], None] | None = None,
+        waiting: Callable[[int], None] | None = None, poll: float = 0.2) -> Any:
+    """Run ``job(report)`` in the pool and wait for its result in the calling thread.
+
+    ``job`` gets a ``report(done, total)`` to call as it goes; the caller's ``progress(done,
+    total)`` is called from the calling thread (safe for Streamlit elements) at most every
+    ``poll`` seconds, and ``waiting(jobs_ahead)`` while the job has not started. Re-raises
+    whatever the job raised.
+    """
+    future = submit(key, job)
+    last = None
+    while True:
+        try:
+            return future.result(timeout=poll)
+        except TimeoutError:
+            pass
+        with _lock:
+            now = _progress.get(key)
+        if now is None and waiting is not None:
+            waiting(pending() - 1)
+        elif now is not None and now != last and progress is not None:
+            progress(*now)
+            last = now
+        time.sleep(0)
+
+
+def limit_tensorflow_threads(environ=os.environ, cpus: int | None = None) -> int:
+    """Set TensorFlow's intra-op threads (before TensorFlow loads) to leave one core free.
+
+    ``LAYERLAB_TF_THREADS`` wins when set; else cores - 1 (at least 1). An operator's own
+    ``TF_NUM_INTRAOP_THREADS`` is kept. Returns the count in effect.
+    """
+    if "TF_NUM_INTRAOP_THREADS" in environ:
+        return int(environ["TF_NUM_INTRAOP_THREADS"])
+    raw = environ.get("LAYERLAB_TF_THREADS", "").strip()
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    count = int(raw) if raw.isdigit() and int(raw) > 0 else max(1, cpus - 1)
+    environ["TF_NUM_INTRAOP_THREADS"] = str(count)
+    return count

@@ -1,0 +1,158 @@
+"""Closed tabs give back what they held: the session reaper (issue 9, bounded memory).
+
+Streamlit keeps the session of a tab whose websocket went away, so the tab can reconnect
+after a network blip, and then never shuts it down (Streamlit issue 12506): its session
+state, its uploads and the media files only it showed stay until the server restarts. A
+class opening and closing hundreds of tabs a day would fill the server.
+
+:func:`start` (``app.py`` calls it on every run; it acts once per process) runs a small
+loop on the server's event loop -- where Streamlit itself connects and closes sessions, so
+a reconnect and a close never race. Every ``tick`` seconds it looks at the disconnected
+sessions (through the guarded hooks in :mod:`ui.streamlit_patches`, patch 3); one that has
+been gone for ``grace`` seconds without reconnecting is shut down by Streamlit's own
+``close_session``. Then Python's garbage collector runs once and, where the C library has
+it, ``malloc_trim(0)`` hands freed arenas back to the system (off the event loop).
+
+Operator settings (environment variables, read once at start):
+
+``LAYERLAB_SESSION_GRACE_S`` (default 90)
+    Seconds a closed tab's session is kept for a reconnect before it is shut down.
+    Streamlit's own ``server.disconnectedSessionTTL`` (default 120 s) only decides how long
+    a reconnect is possible; the reaper keeps its own reference, so a grace longer than that
+    TTL still releases everything.
+``LAYERLAB_SESSION_LOG`` (``1`` to enable)
+    One line per tick on the server's stdout: ``layerlab-sessions active=.. disconnected=..
+    reaped=.. uploads_bytes=.. media_files=.. media_bytes=.. rss=..`` -- what Streamlit still
+    holds, for the load tests and for an operator watching memory.
+"""
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import gc
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+from . import streamlit_patches
+
+__all__ = ["Reaper", "start", "settings", "trim_memory", "DEFAULT_GRACE_S"]
+
+#: Seconds a disconnected session is kept for a reconnect (LAYERLAB_SESSION_GRACE_S).
+DEFAULT_GRACE_S = 90.0
+
+_started: dict[str, "Reaper"] = {}
+_start_lock = threading.Lock()
+
+
+def settings(environ=os.environ) -> tuple[float, float, bool]:
+    """(grace seconds, tick seconds, log?) from the environment (see the module docstring).
+
+    Raises ValueError naming the variable when LAYERLAB_SESSION_GRACE_S is not a number >= 0.
+    """
+    raw = environ.get("LAYERLAB_SESSION_GRACE_S", "")
+    try:
+        grace = float(raw) if raw.strip() else DEFAULT_GRACE_S
+    except ValueError:
+        raise ValueError(f"LAYERLAB_SESSION_GRACE_S must be a number of seconds, got {raw!r}") from None
+    if grace < 0:
+        raise ValueError(f"LAYERLAB_SESSION_GRACE_S must be >= 0, got {raw!r}")
+    tick = min(15.0, max(0.5, grace / 4))
+    return grace, tick, environ.get("LAYERLAB_SESSION_LOG", "") == "1"
+
+
+def trim_memory() -> bool:
+    """Collect garbage, then ``malloc_trim(0)`` (glibc) so freed arenas go back to the system.
+
+    Returns True when malloc_trim ran (False on a C library without it).
+    """
+    gc.collect()
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+def _rss() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@dataclass
+class Reaper:
+    """Closes sessions gone longer than ``grace`` seconds; ``sweep`` is one pass (event loop only)."""
+
+    grace: float
+    tick: float
+    log: bool = False
+    reaped: int = 0
+    gone_since: dict[str, tuple[object, float]] = field(default_factory=dict)
+
+    def sweep(self, manager, now: float) -> int:
+        """One pass over the disconnected sessions; returns how many were shut down now."""
+        stored = streamlit_patches.disconnected_sessions(manager)
+        if stored is None:
+            return 0
+        active = streamlit_patches.active_session_ids(manager)
+        for session in stored:
+            self.gone_since.setdefault(session.id, (session, now))
+        closed = 0
+        for session_id, (session, since) in list(self.gone_since.items()):
+            if session_id in active:
+                del self.gone_since[session_id]  # the tab came back
+            elif now - since >= self.grace:
+                streamlit_patches.close_disconnected_session(manager, session)
+                del self.gone_since[session_id]
+                closed += 1
+        self.reaped += closed
+        return closed
+
+    def status(self, manager) -> str:
+        held = streamlit_patches.held_bytes()
+        return (f"layerlab-sessions active={len(streamlit_patches.active_session_ids(manager))} "
+                f"disconnected={len(self.gone_since)} reaped={self.reaped} "
+                f"uploads_bytes={held['uploads']} media_files={held['media_files']} "
+                f"media_bytes={held['media']} rss={_rss()}")
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.tick)
+            manager = streamlit_patches.session_manager()
+            if manager is None:
+                continue
+            try:
+                if self.sweep(manager, time.monotonic()):
+                    await loop.run_in_executor(None, trim_memory)
+                if self.log:
+                    print(self.status(manager), flush=True)
+            except Exception as err:  # noqa: BLE001 - never let the reaper die silently
+                print(f"layerlab-sessions error: {type(err).__name__}: {err}", flush=True)
+
+
+def start() -> Reaper | None:
+    """Start the reaper once per server process; later calls return the running one.
+
+    Returns None (and starts nothing) outside a running server (AppTest, bare Python) or
+    when this Streamlit lacks the hooks (logged by ui.streamlit_patches).
+    """
+    with _start_lock:
+        if "reaper" in _started:
+            return _started["reaper"]
+        loop = streamlit_patches.event_loop()
+        if loop is None or streamlit_patches.session_manager() is None:
+            return None
+        grace, tick, log = settings()
+        reaper = Reaper(grace=grace, tick=tick, log=log)
+        asyncio.run_coroutine_threadsafe(reaper.run(), loop)
+        _started["reaper"] = reaper
+        return reaper
