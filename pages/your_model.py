@@ -73,8 +73,9 @@ def input_controls(fixed_size: bool, suggested: str, reason: str, digest: str) -
              "std: DenseNet) or 'caffe' (BGR minus the ImageNet mean: VGG16, ResNet50). A wrong choice "
              "still runs but gives washed-out or saturated maps.",
         **state.bind("range", suggested, choices=models.UPLOAD_MODES)) or suggested
+    chosen = models.MODE_LABELS[mode]
     cols[0].caption(reason if mode == suggested else
-                    f"You chose {models.MODE_LABELS[mode]}; the model suggests {models.MODE_LABELS[suggested]}. {reason}")
+                    f"You chose {chosen}; the model suggests {models.MODE_LABELS[suggested]}. {reason}")
     fit = "stretch"
     if fixed_size:
         fit = cols[1].segmented_control(

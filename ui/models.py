@@ -127,8 +127,14 @@ def load_uploaded(digest: str, path: str, filename: str, limits) -> LoadedUpload
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _load_uploaded(digest: str, _path: str, filename: str, max_file: int, max_memory: int) -> LoadedUpload:
     from vizcore.features import model_summary
-    from vizcore.models.upload import (ANY_SIZE_SIDE, UploadLimits, check_memory, describe_input, open_upload,
-                                       weight_bytes)
+    from vizcore.models.upload import (
+        ANY_SIZE_SIDE,
+        UploadLimits,
+        check_memory,
+        describe_input,
+        open_upload,
+        weight_bytes,
+    )
 
     _limits = UploadLimits(max_file, max_memory)
 
@@ -175,10 +181,10 @@ def label_source(classes: int, file_labels=None) -> str:
 def upload_spec(model, *, digest: str, filename: str, mode: str, fit: str, labels=None,
                 file_labels=None) -> ModelSpec:
     """The spec of an uploaded model with the user's input convention, fit and class names."""
-    from vizcore.models.upload import spec_for_upload
-
     import hashlib
     import json
+
+    from vizcore.models.upload import spec_for_upload
 
     key = f"upload:{digest}"
     if labels is not None:  # other names, other cached predictions
