@@ -53,6 +53,7 @@ HIDDEN_JS = r"""() => {
   const out = [];
   for (const el of main.querySelectorAll(sel)) {
     if (!el.offsetParent) continue;                                  // not displayed (closed expander...)
+    if (el.closest('[data-testid="stSlider"]') && !el.closest('[data-testid="stWidgetLabel"]')) continue;
     if (el.closest('[data-testid="stDataFrame"], [data-testid="stDataFrameResizable"]')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;

@@ -51,6 +51,7 @@ def global_hue_note(image, keras_hue: float) -> str:
     circ = circular_mean_hue(hsv[..., 0], weights=hsv[..., 1])
     if circ != circ:
         return ""
+    circ = round(circ, 2) % 1.0  # 0.999 is red at 0.00, not "1.00"
     return (f"Hue is an angle on the colour wheel (0 and 1 are the same red), but Keras averages it as a plain "
             f"number: mean hue {keras_hue:.2f} ({hue_name(keras_hue)}), which can be a colour the picture does "
             f"not have. Averaged as an angle (circular mean, weighted by saturation) it is {circ:.2f} "
