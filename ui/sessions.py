@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from . import streamlit_patches
 
-__all__ = ["Reaper", "start", "settings", "trim_memory", "DEFAULT_GRACE_S"]
+__all__ = ["Reaper", "start", "settings", "trim_memory", "limit_malloc_arenas", "DEFAULT_GRACE_S"]
 
 #: Seconds a disconnected session is kept for a reconnect (LAYERLAB_SESSION_GRACE_S).
 DEFAULT_GRACE_S = 90.0
@@ -77,6 +77,27 @@ def trim_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+def limit_malloc_arenas(environ=os.environ) -> int | None:
+    """Cap glibc's malloc arenas (``mallopt(M_ARENA_MAX)``) for threads started from now on.
+
+    Every Streamlit session runs its script in a new thread, and glibc gives threads their
+    own arenas (up to 8 per core) whose freed memory is rarely handed back: 30 tabs at once
+    left the server ~1 GB larger. ``LAYERLAB_MALLOC_ARENAS`` (default 2; ``0`` keeps glibc's
+    default). Returns the cap set, or None when not set (other C library, or 0).
+    """
+    raw = environ.get("LAYERLAB_MALLOC_ARENAS", "").strip() or "2"
+    if not raw.isdigit():
+        raise ValueError(f"LAYERLAB_MALLOC_ARENAS must be a whole number, got {raw!r}")
+    if int(raw) == 0:
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    m_arena_max = -8  # glibc's malloc.h
+    return int(raw) if getattr(libc, "mallopt", None) and libc.mallopt(m_arena_max, int(raw)) == 1 else None
 
 
 def _rss() -> int:
@@ -152,6 +173,7 @@ def start() -> Reaper | None:
         if loop is None or streamlit_patches.session_manager() is None:
             return None
         grace, tick, log = settings()
+        limit_malloc_arenas()
         reaper = Reaper(grace=grace, tick=tick, log=log)
         asyncio.run_coroutine_threadsafe(reaper.run(), loop)
         _started["reaper"] = reaper

@@ -184,10 +184,10 @@ def close_disconnected_session(manager, session) -> None:
     a session the storage already dropped by TTL is shut down directly. Event loop only."""
     if session.id in active_session_ids(manager):
         return  # reconnected in the meantime
-    manager.close_session(session.id)
-    shutdown = getattr(session, "shutdown", None)
-    if shutdown is not None:
-        shutdown()  # idempotent: does nothing after close_session shut it down
+    if any(s.id == session.id for s in disconnected_sessions(manager) or ()):
+        manager.close_session(session.id)  # drops it from storage and shuts it down
+    else:
+        session.shutdown()  # Streamlit's TTL already dropped it (without shutting it down)
 
 
 def held_bytes() -> dict[str, int]:
