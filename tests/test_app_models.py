@@ -255,6 +255,81 @@ def test_url_restores_model_and_view():
     assert "448" in set(table["parameters"])  # the seed's first conv layer
 
 
+def test_summary_table_shows_every_row_without_an_inner_scroll(monkeypatch):
+    """Seed 000's key number, the 128 x 128 x 35 Concatenate, is the table's last row: the table is
+    as tall as its content (no fixed height that hides rows behind a scroll inside the table)."""
+    import streamlit
+
+    heights = []
+    original = streamlit.dataframe
+
+    def recording(data=None, *args, **kwargs):
+        heights.append((len(data), kwargs.get("height")))
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "dataframe", recording)
+    at = open_app("trained_models", query={"model": "conv_pool", "view": "Summary"})
+    table = at.dataframe[0].value
+    assert table["output shape"].iloc[-1] == "128 × 128 × 35"
+    rows, height = heights[-1]
+    assert rows == len(table) == 17
+    assert height == "content" or (isinstance(height, int) and height >= 38 + 35 * rows)
+
+
+def test_hed_summary_gives_this_pictures_shapes():
+    """HED takes any size: its summary shows the shapes of the picture it got (the Astronaut,
+    512 x 512 -> 320 x 320), not "?"."""
+    at = view(open_app("trained_models"), "Summary")
+    table = at.dataframe[0].value
+    shapes = dict(zip(table["layer"], table["output shape"]))
+    assert shapes["block1_conv1"] == "320 × 320 × 64" and shapes["block5_conv3"] == "20 × 20 × 512"
+    assert shapes["fused_edges"] == "320 × 320 × 1"
+    assert dict(zip(table["layer"], table["activation memory"]))["block1_conv1"] == "25.0 MiB"  # 320²·64·4 B
+
+
+def _picture_shares(block, share: float = 1.0):
+    """(share of the main area's width, image URL) of every image under ``block``, through
+    nested columns: a column's share is its weight over its row's weights."""
+    from streamlit.testing.v1.element_tree import Block, Column
+
+    found = []
+    children = list(block.children.values())
+    columns = [c for c in children if isinstance(c, Column)]
+    total = sum(c.weight for c in columns) or 1.0
+    for child in children:
+        if isinstance(child, Column):
+            found += _picture_shares(child, share * child.weight / total)
+        elif isinstance(child, Block):
+            found += _picture_shares(child, share)
+        elif getattr(child, "type", "") in ("image", "imgs"):
+            found += [(share, url) for url in child.value]
+    return found
+
+
+def test_hed_overview_stays_a_sane_height(media):
+    """Every row of the overview drawn at the width the page gives it; at 1024 px (about 960 px
+    of content) each of the 34 rows is under 200 px and all under 6,500 px (about 6,000). One-map
+    layers drawn full width made it about 14,700 px by this estimate (15,800 px measured in a
+    browser): 16 one-map layers at 720 px each."""
+    at = view(open_app("trained_models"), "Overview")
+    shares = _picture_shares(at.main)[1:]  # after "what the model sees"
+    assert len(shares) == 34
+    heights = []
+    for share, url in shares:
+        h, w = media.png(url).shape[:2]
+        heights.append(960 * share * h / w)
+    assert max(heights) < 200, max(heights)
+    assert sum(heights) < 6500, sum(heights)
+
+
+@pytest.mark.parametrize("maps, share", [(1, 0.25), (2, 0.5), (4, 1.0), (64, 1.0)],
+                         ids=["one-map", "two-maps", "full-row", "more-than-a-row"])
+def test_overview_rows_take_width_in_proportion_to_their_maps(maps, share):
+    from ui.model_maps import overview_share
+
+    assert overview_share(maps) == share
+
+
 # ---------------------------------------------------------------------------- your model
 
 def upload(at, name: str, data: bytes):

@@ -22,7 +22,7 @@ from .model_subject import CMAPS, DETAIL_SIDE, GRID_WIDTH, Subject, extractor_fo
 from .panels import PanelView, download_png, make_view, show_panel
 
 __all__ = ["show_feature_maps", "show_overview", "show_filters", "show_patterns", "conv_layers",
-           "OVERVIEW_MAPS", "SCALES"]
+           "overview_share", "OVERVIEW_MAPS", "SCALES"]
 
 SCALES = ("map", "layer")
 SCALE_LABELS = {"map": "Each map", "layer": "Whole layer"}
@@ -86,8 +86,17 @@ def _overview_views(model_key: str, input_key: str, cmap: str, _acts: dict) -> l
         grid = render.feature_grid(maps, cmap=cmap, scale="map", columns=len(picks), min_cell=64)
         label = ", ".join(str(int(i)) for i in picks)
         rows.append((name, f"{shape_text(act.shape)} · strongest maps {label}",
-                     make_view(grid, title=f"{name}: strongest maps")))
+                     make_view(grid, title=f"{name}: strongest maps"), len(picks)))
     return rows
+
+
+def overview_share(maps: int) -> float:
+    """Share of the overview's picture column a row of ``maps`` maps takes: every map is drawn
+    as wide as one of a full row's :data:`OVERVIEW_MAPS` (a one-map layer a quarter of the width,
+    not the whole width four times as tall). Raises ValueError for fewer than 1 map."""
+    if maps < 1:
+        raise ValueError(f"a row shows at least 1 map, got {maps}")
+    return min(int(maps), OVERVIEW_MAPS) / OVERVIEW_MAPS
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -162,12 +171,15 @@ def show_overview(subject: Subject, extractor, acts: dict, *, prefix: str) -> No
                "early layers answer to edges and colours, later ones to larger parts of the picture.")
     rows = _overview_views(subject.key, subject.input_key, cmap,
                            {n: acts[n] for n in extractor.layer_names if n in acts})
-    for name, caption, view in rows:
+    for name, caption, view, count in rows:
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.markdown(f"**{name}**  \n{caption}")
+        share = overview_share(count)
+        if share < 1:  # few maps: each as wide as in a full row, so the row stays as low
+            right = right.columns([share, 1 - share])[0]
         right.image(view.display, output_format=view.display_format, width="stretch")
     if rows:
-        download_png(render.stack_vertical([view.pixels for _, _, view in rows]),
+        download_png(render.stack_vertical([view.pixels for _, _, view, _ in rows]),
                      filename=f"{file_stem(subject, 'overview')}.png", key=f"{prefix}dl-overview",
                      label="Download the overview (PNG)",
                      tooltip="Every row above, one under the other, as one lossless PNG.")

@@ -10,6 +10,7 @@ patterns and, for classifiers, predictions. The views live in ``ui.model_maps`` 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import streamlit as st
@@ -24,7 +25,7 @@ from .model_predictions import show_predictions
 from .model_subject import CMAPS, Subject, activations_for, batch_key, extractor_for, shape_text
 from .panels import make_view, show_panel
 
-__all__ = ["Subject", "batch_key", "show_model", "show_views", "show_seen", "available_views", "VIEWS",
+__all__ = ["Subject", "batch_key", "show_model", "show_views", "show_seen", "available_views", "summary_for_input", "VIEWS",
            "CMAPS"]
 
 VIEWS = ("Summary", "Feature maps", "Overview", "Filters", "Patterns", "Predictions")
@@ -32,13 +33,28 @@ VIEWS = ("Summary", "Feature maps", "Overview", "Filters", "Patterns", "Predicti
 SEEN_SIDE = 128
 
 
-def show_summary(subject: Subject, extractor) -> None:
+def summary_for_input(summary, acts: dict, input_shape: tuple):
+    """A model that takes any size (HED) has "?" shapes in its summary: fill in this input's
+    shapes (H, W, C) and float32 memory from its activations; other summaries are returned as they are."""
+    if all(d is not None for d in summary.input_shape):
+        return summary
+    rows = tuple(replace(r, output_shape=tuple(acts[r.name].shape), activation_bytes=4 * int(acts[r.name].size))
+                 if r.name in acts else r for r in summary.rows)
+    return replace(summary, input_shape=tuple(input_shape), rows=rows)
+
+
+def show_summary(subject: Subject, extractor, get_acts: Callable[[], dict]) -> None:
     summary = extractor.summary
+    if not all(d is not None for d in summary.input_shape):
+        summary = summary_for_input(summary, get_acts(), subject.batch.shape[1:])
+        st.caption("This model takes pictures of any size (fully convolutional): the shapes below are "
+                   "for this picture.")
     st.markdown(f"**{summary.model_name}** · input {shape_text(summary.input_shape)} · "
                 f"{len(summary.rows)} layers · {summary.totals_text()} · activations "
                 f"{summary.activation_bytes / 1024 / 1024:.1f} MiB per image")
-    st.dataframe(summary.table(), hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(summary.rows), 560))
+    # Every row visible at once (no scroll inside the table): the rows are what the lesson
+    # reads, e.g. the conv-pool block's 128 × 128 × 35 Concatenate near the end.
+    st.dataframe(summary.table(), hide_index=True, width="stretch", height="content")
     st.caption("**Output shape**: height × width × maps after the layer (no batch axis). "
                "**Activation memory**: what the layer's output takes for one image (float32). "
                "**Receptive field**: how many input pixels one output position can see; it grows "
@@ -94,7 +110,7 @@ def show_views(subject: Subject, *, prefix: str = "") -> None:
         if view in subject.spec.extra_view_names:
             show_extra(subject, view, get_acts, prefix=prefix)
         elif view == "Summary":
-            show_summary(subject, extractor)
+            show_summary(subject, extractor, get_acts)
         elif view == "Filters":
             show_filters(subject, extractor, prefix=prefix)
         elif view == "Patterns":
