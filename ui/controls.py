@@ -24,13 +24,12 @@ import pandas as pd
 import streamlit as st
 
 from vizcore import SPACES
-from vizcore.layers import ACTIVATIONS, KERNEL_PRESETS
 
 from . import compute, state
 
 __all__ = ["SPACE_LABELS", "SEED_MAX", "PADDINGS", "space_control", "spaces_control", "activation_control",
            "activations_control", "seed_control", "kernel_size_control", "strides_control", "padding_control",
-           "kernel_editor_control", "PRESETS", "KERNEL_LIMIT", "EDITOR_FORMAT", "weight_text", "kernel_weights_note"]
+           "kernel_editor_control", "KERNEL_LIMIT", "EDITOR_FORMAT", "weight_text", "kernel_weights_note"]
 
 #: How each colour space of ``vizcore.SPACES`` is named on screen.
 SPACE_LABELS: dict[str, str] = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
@@ -38,6 +37,15 @@ SPACE_LABELS: dict[str, str] = {"luminance": "Luminance", "rgb": "RGB", "hsv": "
 SEED_MAX = 999_999
 SEEDS = range(0, SEED_MAX + 1)
 PADDINGS = ("same", "valid")
+
+
+def _layers():
+    """vizcore.layers, imported when a layer control is first drawn: it loads TensorFlow, which Home
+    (it only needs SPACE_LABELS) must not wait for, and which layer pages load under a spinner first
+    (``ui.compute.load_tensorflow``)."""
+    from vizcore import layers
+
+    return layers
 
 
 def space_control(container: Any = st, *, default: str = "rgb", help_text: str,
@@ -60,16 +68,16 @@ def spaces_control(container: Any = st, *, default: Sequence[str] = SPACES, help
 def activation_control(container: Any = st, *, default: str, help_text: str,
                        label: str = "Activation", name: str = "activation") -> str:
     """One activation name of ``vizcore.layers.ACTIVATIONS`` (a select box)."""
-    return container.selectbox(label, ACTIVATIONS, help=help_text,
-                               **state.page_bind(name, default, choices=ACTIVATIONS))
+    names = _layers().ACTIVATIONS
+    return container.selectbox(label, names, help=help_text, **state.page_bind(name, default, choices=names))
 
 
 def activations_control(container: Any = st, *, default: Sequence[str], help_text: str,
                         label: str = "Activations", name: str = "acts") -> list[str]:
     """Several activation names in the order picked (a multiselect); may be empty."""
+    names = _layers().ACTIVATIONS
     return list(container.multiselect(
-        label, ACTIVATIONS, help=help_text,
-        **state.page_bind(name, list(default), cast=state.list_of(ACTIVATIONS))))
+        label, names, help=help_text, **state.page_bind(name, list(default), cast=state.list_of(names))))
 
 
 def _reroll(key: str, default: int) -> None:
@@ -116,8 +124,10 @@ def padding_control(container: Any = st, *, default: str = "same", help_text: st
 
 # --------------------------------------------------------------------------- kernel editor
 
-PRESETS = tuple(KERNEL_PRESETS)
-PRESET_LABELS = {name: name.replace("_", " ").capitalize() for name in PRESETS}
+def _preset_label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
 PRESET_HELP = {
     "identity": "1 in the centre: the output is the input (summed over channels).",
     "vertical_line": "Responds to thin vertical lines: bright centre column, dark sides.",
@@ -178,14 +188,16 @@ KERNEL_LIMIT = 1000.0
 
 
 #: Kernel sides the editor takes: those of the presets (3×3 classics, seed 004's 7×7 lines).
-KERNEL_SIDES = tuple(sorted({int(np.asarray(k).shape[0]) for k in KERNEL_PRESETS.values()}))
+def _kernel_sides() -> tuple[int, ...]:
+    return tuple(sorted({int(np.asarray(k).shape[0]) for k in _layers().KERNEL_PRESETS.values()}))
 
 
 def _parse_kernel(text: str) -> list[list[float]]:
     values = [float(v) for v in str(text).split(",")]
     side = int(round(len(values) ** 0.5))
-    if side * side != len(values) or side not in KERNEL_SIDES or not np.all(np.isfinite(values)):
-        counts = " or ".join(str(s * s) for s in KERNEL_SIDES)
+    sides = _kernel_sides()
+    if side * side != len(values) or side not in sides or not np.all(np.isfinite(values)):
+        counts = " or ".join(str(s * s) for s in sides)
         raise ValueError(f"a kernel needs {counts} finite numbers, got {len(values)}")
     if np.max(np.abs(values)) > KERNEL_LIMIT:
         raise ValueError(f"kernel weights must lie within ±{KERNEL_LIMIT:g}, got {np.max(np.abs(values)):g}")
@@ -202,7 +214,7 @@ def _on_preset(default: str) -> None:
     key = state.page_key("preset")
     name = st.session_state[key]
     state.remember(key, name, default=default)
-    state.remember(state.page_key("kernel"), KERNEL_PRESETS[name].astype(float).tolist(), url=False)
+    state.remember(state.page_key("kernel"), _layers().KERNEL_PRESETS[name].astype(float).tolist(), url=False)
     _bump_editor()
 
 
@@ -214,21 +226,22 @@ def _editor_key() -> str:
 def kernel_editor_control(*, default_preset: str = "sobel_x") -> tuple[str, np.ndarray]:
     """A preset picker beside an editable k×k grid (two columns); returns (preset name, kernel applied).
 
-    The kernel is float64 (k, k), k one of KERNEL_SIDES, weights within ±KERNEL_LIMIT (NaN
+    The kernel is float64 (k, k), k the side of a preset (3 or 7), weights within ±KERNEL_LIMIT (NaN
     cells count as 0). It is remembered for the session; in the URL (``<page>.kernel``, k²
     comma-separated numbers) only when it differs from the preset.
     """
     left, right = st.columns([1, 1], gap="large")
-    bound = state.page_bind("preset", default_preset, choices=PRESETS)
+    presets = _layers().KERNEL_PRESETS
+    bound = state.page_bind("preset", default_preset, choices=tuple(presets))
     preset = left.selectbox(
-        "Preset", PRESETS, format_func=PRESET_LABELS.get,
+        "Preset", tuple(presets), format_func=_preset_label,
         help="Classic hand-made kernels. Pick one, then edit any cell on the right; the picture updates at once.",
         key=bound["key"], on_change=_on_preset, args=(default_preset,))
     left.caption(PRESET_HELP.get(preset, ""))
     kernel_key = state.page_key("kernel")
     if state.recall(kernel_key) is None:
         from_url = state.url_param(kernel_key, None, cast=_parse_kernel)
-        state.remember(kernel_key, from_url or KERNEL_PRESETS[preset].astype(float).tolist(), url=False)
+        state.remember(kernel_key, from_url or presets[preset].astype(float).tolist(), url=False)
     if state.is_fresh_visit():
         _bump_editor()
     base = np.asarray(state.recall(kernel_key), dtype=np.float64)
@@ -248,9 +261,9 @@ def kernel_editor_control(*, default_preset: str = "sobel_x") -> tuple[str, np.n
     if note:
         right.caption(note)
     state.remember(kernel_key, kernel.tolist(), url=False)
-    preset_kernel = KERNEL_PRESETS[preset]
+    preset_kernel = presets[preset]
     changed = kernel.shape != preset_kernel.shape or not np.allclose(kernel, preset_kernel)
     state.put(kernel_key, _kernel_text(kernel) if changed else None)
     if changed:
-        right.caption(f"Edited from “{PRESET_LABELS[preset]}”. The link above keeps your kernel.")
+        right.caption(f"Edited from “{_preset_label(preset)}”. The link above keeps your kernel.")
     return preset, kernel
