@@ -48,7 +48,7 @@ def compute_table(repeats: int) -> list[tuple[str, str, float]]:
     spaces = tuple(vizcore.SPACES)
     small = c.shrink(key, 64, a)
     start = time.perf_counter()
-    c._warm_up_work(0.0)
+    c.warm_up(0.0)
     warm = (time.perf_counter() - start) * 1000
     rows = [("(one-off)", "TensorFlow import + tracing every layer graph", warm)]
     cases = [
