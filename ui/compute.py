@@ -25,6 +25,7 @@ import streamlit as st
 
 from vizcore import color
 
+from . import jobs
 from .panels import PanelView, to_display, view_of
 
 #: Seed of the untrained layers on the interactive pages: GlorotUniform(2) gives positive weights
@@ -198,8 +199,9 @@ def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.n
     """``vizcore.cheat_sheet`` as (group, panel) pairs, in the sheet's order."""
     from vizcore import sheet as sheet_module
 
-    return [(p.group, view_of(p, cell=True))
-            for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
+    with jobs.heavy():  # at most LAYERLAB_COMPUTE_SLOTS new sheets at once (memory; ui/jobs.py)
+        return [(p.group, view_of(p, cell=True))
+                for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
 
 
 @st.cache_resource(max_entries=3, ttl=IMAGE_TTL, show_spinner=False)
@@ -208,7 +210,8 @@ def sheet_png(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: 
     """The whole sheet drawn as one PNG (``vizcore.render_sheet_png``)."""
     from vizcore import sheet as sheet_module
 
-    return sheet_module.render_sheet_png(sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed))
+    with jobs.heavy():
+        return sheet_module.render_sheet_png(sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed))
 
 
 def _warm_up_work(delay: float) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["run", "submit", "pending", "limit_tensorflow_threads", "workers"]
+__all__ = ["run", "submit", "pending", "heavy", "compute_slots", "limit_tensorflow_threads", "workers"]
 
 _lock = threading.Lock()
 _pool: dict[str, ThreadPoolExecutor] = {}
@@ -116,6 +116,31 @@ def run(key: Hashable, job: Callable[[Callable[[int, int], None]], Any], *,
             progress(*now)
             last = now
         time.sleep(0)
+
+
+def compute_slots(environ=os.environ) -> int:
+    """How many new heavy results (a whole cheat sheet) may be computed at once
+    (LAYERLAB_COMPUTE_SLOTS, default 2). Raises ValueError when not a whole number >= 1."""
+    raw = environ.get("LAYERLAB_COMPUTE_SLOTS", "").strip() or "2"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"LAYERLAB_COMPUTE_SLOTS must be a whole number >= 1, got {raw!r}")
+    return int(raw)
+
+
+_slots: dict[str, threading.BoundedSemaphore] = {}
+
+
+def heavy() -> threading.BoundedSemaphore:
+    """``with jobs.heavy(): ...`` around a cache miss that holds a lot of memory while it runs.
+
+    Thirty tabs each opening the sheet on their own upload would otherwise compute thirty
+    sheets at once (~150 MB of arrays each; TensorFlow runs one call at a time anyway, so
+    only memory grows): at most :func:`compute_slots` run, the others wait their turn.
+    """
+    with _lock:
+        if "heavy" not in _slots:
+            _slots["heavy"] = threading.BoundedSemaphore(compute_slots())
+        return _slots["heavy"]
 
 
 def limit_tensorflow_threads(environ=os.environ, cpus: int | None = None) -> int:

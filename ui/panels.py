@@ -133,6 +133,9 @@ def make_view(image: Any, *, title: str, caption: str = "", explanation: str = "
     pixels = to_uint8(image)
     if isinstance(image, np.ndarray) and np.shares_memory(pixels, image):
         pixels = pixels.copy()
+    # C order once here: a channel-first layout (diverging colour maps) would otherwise be copied
+    # by every session's download button (to_uint8 makes it contiguous), ~27 MB per sheet view.
+    pixels = np.ascontiguousarray(pixels)
     pixels.setflags(write=False)  # shared by every session through the cache
     display, fmt = to_cell(pixels) if cell else to_display(pixels)
     encoded = tuple((name, *to_cell(m)) for name, m in maps)
@@ -187,6 +190,7 @@ def download_png(image: Any, *, filename: str, key: str, label: str = "Download 
     if isinstance(image, (bytes, bytearray)):
         data: Any = bytes(image)
     else:
+        # A PanelView's read-only C-order pixels are used as they are (no copy per session).
         pixels = to_uint8(image)
 
         def data() -> bytes:
