@@ -86,6 +86,21 @@ def test_digits_held_out_digit_is_classified_right():
     assert len(image_urls(at)) == 1 + 2  # seen + input + Grad-CAM
 
 
+@pytest.mark.parametrize("source, query, noted", [
+    ("sidebar photo", {"digit_src": "Sidebar image", "sample": "Astronaut"}, True),
+    ("held-out digit", {"digit_src": "Held-out digit", "digit": "5"}, False),
+], ids=["astronaut-photo", "held-out-digit"])
+def test_digits_predictions_say_when_the_input_is_no_digit(source, query, noted):
+    """The astronaut read as a digit gets a measured warning; a held-out digit gets none."""
+    at = view(open_app("trained_models", query={"model": "digits", **query}), "Predictions")
+    warnings = [w.value for w in at.warning if "digit" in w.value]
+    if noted:
+        assert len(warnings) == 1 and warnings[0].startswith("This does not look like a digit")
+        assert "% of the 28×28 field" in warnings[0]
+    else:
+        assert warnings == []
+
+
 def test_digits_grad_cam_class_follows_the_top_prediction_when_the_input_changes():
     """A class picked for one digit must not stick to the next digit (QA: "Grad-CAM for 7" while
     the model answered 3); for the same digit the pick is kept."""

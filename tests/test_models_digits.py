@@ -114,3 +114,58 @@ def test_spec_no_longer_asks_for_crossed_sevens():
     assert spec.input_size == (28, 28) and spec.channels == 1
     assert "cross" not in spec.input_hint and "bar across" not in spec.input_hint
     assert "1,000" in spec.description and "98.5 %" in spec.description
+
+
+# ---------------------------------------------------------------------------- "not a digit" note
+
+def test_doubt_rule_on_hand_made_inputs():
+    """The two measured tests, on inputs whose numbers are known by construction."""
+    strokes = np.zeros((28, 28), np.float32)
+    strokes[4:24, 12:15] = 1.0                      # a bar: 60 of 784 pixels = 7.7 % ink
+    filled = np.zeros((28, 28), np.float32)
+    filled[2:26, 4:24] = 0.5                        # a blob: 480 of 784 = 61 % ink
+    sure = np.eye(10)[1] * 0.97 + 0.003
+    unsure = np.full(10, 0.04)
+    unsure[7] = 0.64
+    assert digits.doubt(strokes, sure) == ""
+    note = digits.doubt(filled, sure)
+    assert note.startswith("This does not look like a digit") and "61 %" in note
+    note = digits.doubt(strokes, unsure)
+    assert note.startswith("This may not be a digit") and "“7” (64 %)" in note and "8 %" in note
+    with pytest.raises(ModelError, match=r"\(3, 3\)"):
+        digits.doubt(np.zeros((3, 3)), sure)
+
+
+def test_every_bundled_photo_gets_the_note(model):
+    from vizcore.images import load_sample, sample_names
+
+    for name in sample_names():
+        batch = digits.preprocess(load_sample(name, max_side=512).image)
+        probs = np.asarray(model(batch, training=False))[0]
+        assert digits.doubt(batch, probs), f"{name}: read as {probs.argmax()} ({probs.max():.0%}) without a note"
+
+
+def test_held_out_digits_are_not_called_pictures(model, split):
+    """Ink test: none of the 1,000 held-out digits; the unsure test: at most 1 % of them, and
+    those are told the model is unsure, not that they are no digit."""
+    *_, x_test, _ = split
+    probs = np.asarray(model(x_test, training=False))
+    notes = [digits.doubt(x, p) for x, p in zip(x_test, probs)]
+    assert not any(n.startswith("This does not look like a digit") for n in notes)
+    assert sum(bool(n) for n in notes) <= 10
+
+
+def test_drawn_and_paper_digits_get_no_note(model, split):
+    """Digits drawn with Pillow strokes as the canvas gives them (the MNIST tests' cases) and
+    held-out digits redrawn 5x larger on white paper: no note."""
+    from tests.test_models_digits_mnist import CASES, SIZES, draw
+
+    *_, x_test, _ = split
+    pictures = [draw(name, pen=SIZES[size.split(",")[0]][0], height=SIZES[size.split(",")[0]][1])[1]
+                for name, size in CASES]
+    pictures += [np.pad(1.0 - np.kron(x_test[i, ..., 0], np.ones((5, 5))), 30, constant_values=1.0)
+                 for i in range(0, 1000, 25)]
+    batch = np.concatenate([digits.preprocess(p) for p in pictures])
+    probs = np.asarray(model(batch, training=False))
+    flagged = [i for i, (x, p) in enumerate(zip(batch, probs)) if digits.doubt(x, p)]
+    assert flagged == []

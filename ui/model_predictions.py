@@ -74,6 +74,12 @@ def show_predictions(subject: Subject, extractor, acts: dict, *, prefix: str) ->
         st.error(str(err))
         return
     st.markdown(f"**Top {k} of {n} classes**")
+    if subject.spec.doubt is not None:
+        from vizcore import features
+
+        note = subject.spec.doubt(subject.batch, features.as_probabilities(np.asarray(output).reshape(-1))[0])
+        if note:
+            st.warning(note, icon=":material/help:")
     if converted:
         st.caption("The model's last layer gives raw scores (logits), not probabilities; they are shown "
                    "after a softmax.")

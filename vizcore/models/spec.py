@@ -98,6 +98,9 @@ class ModelSpec:
     patterns, grad_cam: whether those views apply; predictions apply when the last layer gives
                  class scores (decided from the model).
     tags:        free words ("classifier", "trained", "seed", ...).
+    doubt:       optional (batch (1, h, w, c) as the model takes it, probabilities (n,)) -> a
+                 measured sentence when the input does not look like what the model learned
+                 (e.g. a photo given to the digits model), else "". Shown with the predictions.
     """
 
     key: str
@@ -120,6 +123,7 @@ class ModelSpec:
     patterns: bool = True
     grad_cam: bool = True
     tags: tuple[str, ...] = field(default_factory=tuple)
+    doubt: Callable[[np.ndarray, np.ndarray], str] | None = None
 
     def __post_init__(self):
         if self.input_kind not in INPUT_KINDS:
