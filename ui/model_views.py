@@ -25,8 +25,8 @@ from .model_predictions import show_predictions
 from .model_subject import CMAPS, Subject, activations_for, batch_key, extractor_for, shape_text
 from .panels import make_view, show_panel
 
-__all__ = ["Subject", "batch_key", "show_model", "show_views", "show_seen", "available_views", "summary_for_input", "VIEWS",
-           "CMAPS"]
+__all__ = ["Subject", "batch_key", "show_model", "show_views", "show_seen", "available_views",
+           "summary_for_input", "VIEWS", "CMAPS"]
 
 VIEWS = ("Summary", "Feature maps", "Overview", "Filters", "Patterns", "Predictions")
 #: "What the model sees" is drawn at least this large (integer enlargement: pixels stay crisp).

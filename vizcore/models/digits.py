@@ -144,7 +144,8 @@ def doubt(batch: np.ndarray, probabilities: np.ndarray) -> str:
     pixels = np.asarray(batch, dtype=np.float32).reshape(-1)
     p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
     if pixels.size != INPUT_SIZE[0] * INPUT_SIZE[1] or p.size != len(LABELS):
-        raise ModelError(f"expected a 28x28 input and 10 probabilities, got {np.shape(batch)} and {np.shape(probabilities)}")
+        raise ModelError(f"expected a 28x28 input and 10 probabilities, "
+                         f"got {np.shape(batch)} and {np.shape(probabilities)}")
     ink, top = float(np.mean(pixels > 0.1)), float(p.max())
     answer = f"“{LABELS[int(p.argmax())]}” ({top * 100:.0f} %)"
     if ink > INK_SHARE_MAX:

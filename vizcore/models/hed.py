@@ -38,8 +38,9 @@ from ..errors import ImageError, ModelError
 from .preprocessing import caffe
 from .spec import ExtraView, ModelSpec, ViewPicture
 
-__all__ = ["HED_SIZE", "HED_SIDE", "PATTERN_SIZE", "fitted_size", "EARLY_LAYERS", "early_layers", "BGR_MEAN", "CONVENTION", "CONV_LAYERS", "SIDE_LAYERS",
-           "hed_model", "fit", "preprocess", "detect_edges", "edge_pictures", "spec"]
+__all__ = ["HED_SIZE", "HED_SIDE", "PATTERN_SIZE", "BGR_MEAN", "CONVENTION", "CONV_LAYERS", "SIDE_LAYERS",
+           "EARLY_LAYERS", "hed_model", "early_layers", "fitted_size", "fit", "preprocess", "detect_edges",
+           "edge_pictures", "spec"]
 
 #: Side of the square model the tests and benchmarks build (a multiple of 16, as the four poolings need).
 HED_SIZE = 224
