@@ -10,7 +10,8 @@ Times, in one run:
   (``vizcore.to_space`` / ``from_space``) and the display stretch in NumPy -- what a
   notebook would do; median of ``--baseline-repeats`` (default 3);
 * single-panel calls at 512², what a page recomputes when one control changes;
-* the trained-model rows of :mod:`tools.bench_models` (``--no-models`` skips them).
+* the trained-model rows of :mod:`tools.bench_models` (``--no-models`` skips them);
+  ``--gradcam`` adds its Grad-CAM comparison (vizcore vs the former eager tape vs tf-keras-vis).
 
 It prints wall-clock medians, the speed-up (baseline / sheet), and process CPU
 time (both cores count), which helps when other programs share the machine.
@@ -298,13 +299,13 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def _model_rows() -> list[str]:
+def _model_rows(*, gradcam: bool = False) -> list[str]:
     try:
         from tools import bench_models
     except ImportError:
         return []
-    rows = bench_models.run()
-    lines = ["", "Trained models (tools.bench_models)"]
+    rows = bench_models.run(gradcam=gradcam)
+    lines = ["", "Grad-CAM (tools.bench_models --gradcam)" if gradcam else "Trained models (tools.bench_models)"]
     width = max((len(r[0]) for r in rows), default=0)
     for name, seconds, baseline in rows:
         ratio = f"   baseline {_ms(baseline)}   ×{baseline / seconds:.1f}" if baseline else ""
@@ -322,6 +323,8 @@ def main(argv=None) -> int:
     parser.add_argument("--single-size", type=int, default=512,
                         help="image side for the single-panel rows (0: skip them)")
     parser.add_argument("--no-models", action="store_true", help="skip the trained-model rows")
+    parser.add_argument("--gradcam", action="store_true",
+                        help="add Grad-CAM on ResNet50: vizcore vs the former eager tape vs tf-keras-vis")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.baseline_repeats < 1:
         parser.error("repeats must be at least 1")
@@ -332,6 +335,8 @@ def main(argv=None) -> int:
     print(format_report(report))
     if not args.no_models:
         print("\n".join(_model_rows()))
+    if args.gradcam:
+        print("\n".join(_model_rows(gradcam=True)))
     return 0
 
 
