@@ -1,7 +1,7 @@
 """Conv2D: random filters (one or two layers) and a kernel editor with classic hand-made kernels."""
 import streamlit as st
 
-from ui import compute, controls, inspector, panels, state
+from ui import compute, controls, inspector, panels, state, trained_beside
 from ui.sidebar import image_choice
 from vizcore import ImageError
 
@@ -79,6 +79,7 @@ view = st.segmented_control(
          "Kernel editor: your own 3×3 kernel, e.g. an edge detector.",
     **state.page_bind("view", VIEWS[0], choices=VIEWS))
 space, padding, activation = common_controls(with_activation=view != "Two layers")
+display = controls.display_control()
 
 def show_selected_view() -> None:
     """The chosen view: compute it and show its panels."""
@@ -86,7 +87,8 @@ def show_selected_view() -> None:
         kernel_size, filters, strides, seed = random_controls()
         with st.spinner("Convolving…"):
             result = compute.conv2d(choice.key, space=space, activation=activation, seed=seed, filters=filters,
-                                    kernel_size=kernel_size, strides=strides, padding=padding, _image=choice.image)
+                                    kernel_size=kernel_size, strides=strides, padding=padding, display=display,
+                                    _image=choice.image)
         left, right = st.columns([2, 3], gap="large")
         with left:
             panels.show_view(result, key="conv")
@@ -97,20 +99,21 @@ def show_selected_view() -> None:
             else:
                 st.caption("One filter: its map is the panel on the left.")
         if inspector.opened():
-            inspector.section(choice.image, {"function": "conv2d", "space": space, "activation": activation, "seed": seed,
-                                             "filters": filters, "kernel_size": kernel_size, "strides": strides,
-                                             "padding": padding}, image_key=choice.key)
+            inspector.section(choice.image, {"function": "conv2d", "space": space, "activation": activation,
+                                             "seed": seed, "filters": filters, "kernel_size": kernel_size,
+                                             "strides": strides, "padding": padding}, image_key=choice.key)
     elif view == "Two layers":
         layers, seed = stack_controls()
         with st.spinner("Convolving twice…"):
             result = compute.conv2d_stack(choice.key, layers=layers, seed=seed, padding=padding, space=space,
-                                          _image=choice.image)
+                                          display=display, _image=choice.image)
         left, right = st.columns([2, 3], gap="large")
         with left:
             panels.show_view(result, key="stack")
         with right:
             first = compute.conv2d(choice.key, space=space, activation=layers[0][3], seed=seed, filters=layers[0][0],
-                                   kernel_size=layers[0][1], strides=1, padding=padding, _image=choice.image)
+                                   kernel_size=layers[0][1], strides=1, padding=padding, display=display,
+                                   _image=choice.image)
             st.markdown(f"**Layer 1's {layers[0][0]} map{'s' if layers[0][0] > 1 else ''}** (the input of layer 2)")
             if first.maps:
                 panels.show_maps(first, columns=4, key="stack-maps")
@@ -120,7 +123,8 @@ def show_selected_view() -> None:
         preset, kernel = controls.kernel_editor_control()
         with st.spinner("Convolving…"):
             result = compute.conv2d(choice.key, space=space, activation=activation, padding=padding,
-                                    kernel=tuple(tuple(float(v) for v in row) for row in kernel), _image=choice.image)
+                                    kernel=tuple(tuple(float(v) for v in row) for row in kernel), display=display,
+                                    _image=choice.image)
         left, right = st.columns([1, 1], gap="large")
         with left:
             panels.show_panel(choice.image, title="Input", caption=choice.name, key="kernel-input",
@@ -137,3 +141,4 @@ try:
     show_selected_view()
 except ImageError as err:  # e.g. "valid" padding on a picture smaller than the kernel
     st.error(str(err))
+trained_beside.section(choice.image, image_key=choice.key)

@@ -49,12 +49,13 @@ panels.page_header(
     choice,
 )
 opts = transpose_controls()
+display = controls.display_control()
 small = compute.shrink(choice.key, opts["side"], choice.image)
 with st.spinner("Upsampling…"):
     result = compute.conv2d_transpose(
         f"{choice.key}|{opts['side']}", kernel_size=opts["kernel_size"], strides=opts["strides"],
         activation=opts["activation"], seed=opts["seed"], filters=1, padding=opts["padding"],
-        space=opts["space"], _image=small)
+        space=opts["space"], display=display, _image=small)
 h, w = small.shape[:2]
 k, s = opts["kernel_size"], opts["strides"]
 oh, ow = result.shape[:2] if result.shape else result.size[::-1]
@@ -72,5 +73,6 @@ with right:
     panels.show_view(result, key="transpose")
 if inspector.opened():
     inspector.section(small, {"function": "conv2d_transpose", "filters": 1,
-                              **{k: opts[k] for k in ("kernel_size", "strides", "activation", "seed", "padding", "space")}},
+                              **{name: opts[name] for name in ("kernel_size", "strides", "activation", "seed",
+                                                               "padding", "space")}},
                       image_key=f"{choice.key}|{opts['side']}")

@@ -42,10 +42,11 @@ panels.page_header(
 )
 st.subheader("Per pixel: Dense on the channels")
 space, units, seed, names = per_pixel_controls()
+display = controls.display_control()
 if not names:
     st.info("Pick at least one activation above.")
 with st.spinner("Running Dense…"):
-    views = [compute.dense(choice.key, a, seed, units, space, choice.image) for a in names]
+    views = [compute.dense(choice.key, a, seed, units, space, choice.image, display=display) for a in names]
 per_row = 5 if len(views) > 4 else max(len(views), 1)
 for start in range(0, len(views), per_row):
     cols = st.columns(per_row, gap="small")
@@ -63,7 +64,7 @@ st.divider()
 
 
 @st.fragment
-def fully_connected(space: str, seed: int, units: int) -> None:
+def fully_connected(space: str, seed: int, units: int, display: str) -> None:
     """The fully connected section; its own controls rerun only this part of the page."""
     st.subheader("Fully connected: Flatten → Dense → Reshape")
     cols = st.columns([1, 1, 1], gap="medium")
@@ -75,13 +76,13 @@ def fully_connected(space: str, seed: int, units: int) -> None:
     fc_act = controls.activation_control(cols[1], name="fc_act", default="linear",
                                          help_text="Applied after the fully connected Dense layer.")
     with st.spinner("Building a fully connected layer…"):
-        fc = compute.dense_fully_connected(choice.key, fc_act, seed, size, space, choice.image)
+        fc = compute.dense_fully_connected(choice.key, fc_act, seed, size, space, choice.image, display=display)
         pixel = compute.dense(choice.key, "linear", seed, units, space, choice.image)
     left, right = st.columns([1, 1], gap="large")
     with left:
         panels.show_view(fc, key="fc")
     with right:
-        m1, m2 = st.columns(2)
+        m1 = m2 = st  # one above the other: side by side their labels are cut at 1024×768
         m1.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
                   help="C·units weights + units biases, shared by every pixel.")
         m2.metric("Fully connected parameters", f"{fc.params:,}",
@@ -97,4 +98,4 @@ def fully_connected(space: str, seed: int, units: int) -> None:
         )
 
 
-fully_connected(space, seed, units)
+fully_connected(space, seed, units, display)

@@ -201,7 +201,7 @@ def test_conv2d_page_shows_the_panels_value():
     at = open_app("conv2d", query={"conv2d.inspect": "1", "conv2d.activation": "linear"})
     at.number_input(key="conv2d.inspect_row").set_value(3).run()
     at.number_input(key="conv2d.inspect_col").set_value(7).run()
-    [b for b in at.button if b.label == "↓"][0].click().run()
+    [b for b in at.button if b.label == "↓ down"][0].click().run()
     at.selectbox(key="conv2d.inspect_ch").set_value(2).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.number_input(key="conv2d.inspect_row").value == 4

@@ -32,8 +32,8 @@ from vizcore import color
 from vizcore.inspect_pixel import PixelExplanation, explain_pixel, output_shape_of, window_picture
 
 from . import state
-from .controls import SPACE_LABELS
 from .compute import IMAGE_TTL
+from .controls import SPACE_LABELS
 
 __all__ = ["opened", "section", "pool_section", "dense_section", "value_text"]
 
@@ -65,9 +65,12 @@ def _step(key: str, delta: int, limit: int, default: int) -> None:
     state.remember(key, min(max(value, 0), limit), default=default)
 
 
+STEPS = (("col", -1, "← left"), ("row", -1, "↑ up"), ("row", 1, "↓ down"), ("col", 1, "→ right"))
+
+
 def _pixel_controls(shape: tuple[int, int, int], kind: str, names: tuple[str, ...], name: str) -> tuple[int, ...]:
     ho, wo, depth = shape
-    cols = st.columns([1.3, 1, 1, 1.5], gap="small", vertical_alignment="bottom")
+    cols = st.columns([1.2, 1, 1], gap="small")
     if kind in ("max", "average"):
         label, fmt = "Channel", (lambda i: names[i])
     else:
@@ -81,92 +84,109 @@ def _pixel_controls(shape: tuple[int, int, int], kind: str, names: tuple[str, ..
         default = size // 2
         keys[axis] = (state.page_key(f"{name}_{axis}"), size - 1, default)
         picked.append(col.number_input(
-            "Row (from the top)" if axis == "row" else "Column (from the left)", min_value=0, max_value=size - 1,
-            step=1, help=f"0 to {size - 1} in the {ho}×{wo} output.",
+            "Row" if axis == "row" else "Column", min_value=0, max_value=size - 1, step=1,
+            help=f"{'From the top' if axis == 'row' else 'From the left'}: 0 to {size - 1} in the {ho}×{wo} output.",
             **state.page_bind(f"{name}_{axis}", default, choices=range(size), cast=int)))
-    arrows = cols[3].columns(4, gap="small")
-    for arrow, (axis, delta, tip) in zip(arrows, (("col", -1, "left"), ("row", -1, "up"), ("row", 1, "down"),
-                                                  ("col", 1, "right"))):
+    for slot, (axis, delta, text) in zip(st.columns(4, gap="small"), STEPS):
         key, limit, default = keys[axis]
-        arrow.button({"left": "←", "up": "↑", "down": "↓", "right": "→"}[tip], key=f"{name}-step-{tip}",
-                     help=f"Move the pixel one step {tip}.", on_click=_step, args=(key, delta, limit, default),
-                     width="stretch")
+        slot.button(text, key=f"{name}-step-{text.split()[1]}", help="Move the pixel one step; the window follows.",
+                    on_click=_step, args=(key, delta, limit, default), width="stretch")
     return int(picked[0]), int(picked[1]), int(channel)
 
 
-def _num(v: float, *, pad: bool = False) -> str:
-    return "pad 0" if pad else f"{v:+.3f}"
+def _num(v: float) -> str:
+    return f"{v:.3f}"
 
 
-def _table(values: np.ndarray, *, rows: list[str], cols: list[str], padded=None, bold=None) -> str:
-    """A markdown table of a 2-D array (``padded``: cells shown as padding; ``bold``: (r, c) to stress)."""
-    head = "| | " + " | ".join(cols) + " |\n|---|" + "---:|" * len(cols) + "\n"
-    lines = []
-    for r, label in enumerate(rows):
-        cells = []
-        for c in range(len(cols)):
-            is_pad = padded is not None and bool(padded[r, c])
-            text = "pad" if is_pad and np.isnan(values[r, c]) else _num(float(values[r, c]), pad=is_pad)
-            cells.append(f"**{text}** ◀" if bold == (r, c) else text)
-        lines.append(f"| **{label}** | " + " | ".join(cells) + " |")
-    return head + "\n".join(lines)
+#: Inline styles of the number grids (HTML, so wide grids wrap or scroll instead of overlapping).
+_BOX = "display:flex;flex-wrap:wrap;gap:14px 22px;align-items:flex-start;margin:4px 0 10px 0"
+_TABLE = "border-collapse:collapse;font-size:15px;line-height:1.3;font-variant-numeric:tabular-nums"
+_TD = "border:1px solid rgba(128,128,128,.45);padding:3px 7px;text-align:right;white-space:nowrap"
+_TH = "padding:2px 6px;font-weight:600;opacity:.75;text-align:center"
+_PAD = "background:rgba(128,128,128,.22);opacity:.75"
+_WIN = "outline:3px solid #e23b2e;outline-offset:-3px"
+
+
+def _grid_html(title: str, cells: list[list[str]], *, rows: list[str], cols: list[str], styles=None) -> str:
+    """One titled table of preformatted cell texts (``styles``: extra CSS per cell or None)."""
+    head = "<tr><th></th>" + "".join(f'<th style="{_TH}">{c}</th>' for c in cols) + "</tr>"
+    body = "".join(
+        f'<tr><th style="{_TH}">{label}</th>'
+        + "".join(f'<td style="{_TD};{(styles[r][c] if styles else "")}">{text}</td>' for c, text in enumerate(row))
+        + "</tr>" for r, (label, row) in enumerate(zip(rows, cells)))
+    return (f'<div><div style="font-size:16px;margin-bottom:3px">{title}</div>'
+            f'<table style="{_TABLE}">{head}{body}</table></div>')
+
+
+def _show(blocks: list[str]) -> None:
+    st.markdown(f'<div style="{_BOX}">' + "".join(blocks) + "</div>", unsafe_allow_html=True)
 
 
 def _window_tables(e: PixelExplanation) -> None:
-    """Conv2D: per input channel, window × weights = products, side by side when narrow."""
+    """Conv2D: per input channel, each cell as input × weight = product (padding greyed)."""
     kh, kw, _ = e.window.shape
     top, left = e.origin
     rows, cols = [f"r{top + i}" for i in range(kh)], [f"c{left + j}" for j in range(kw)]
-    krows, kcols = [f"{i}" for i in range(kh)], [f"{j}" for j in range(kw)]
+    styles = [[_PAD if e.padded[i, j] else "" for j in range(kw)] for i in range(kh)]
+    blocks = []
     for ch, cname in enumerate(e.channel_names):
-        st.markdown(f"**{cname}** channel: products sum to **{float(e.products[..., ch].sum()):+.4f}**")
-        parts = [("Input (after padding)", _table(e.window[..., ch], rows=rows, cols=cols, padded=e.padded)),
-                 (f"× weights ({e.weights_source})", _table(e.weights[..., ch], rows=krows, cols=kcols)),
-                 ("= products", _table(e.products[..., ch], rows=krows, cols=kcols))]
-        slots = st.columns(3, gap="small") if kw <= 4 else [st.container() for _ in parts]
-        for slot, (title, table) in zip(slots, parts):
-            slot.markdown(f"{title}\n\n{table}")
+        cells = [[f"<b>{_num(e.window[i, j, ch])}</b><br>× {_num(e.weights[i, j, ch])}<br>"
+                  f"= {_num(e.products[i, j, ch])}" for j in range(kw)] for i in range(kh)]
+        title = f"<b>{cname}</b>: Σ = <b>{float(e.products[..., ch].sum()):.4f}</b>"
+        blocks.append(_grid_html(title, cells, rows=rows, cols=cols, styles=styles))
+    st.markdown(f"Each cell: **input** (in the colour space, after padding), × weight ({e.weights_source}), "
+                "= product. Grey cells are padding (zeros).")
+    _show(blocks)
 
 
 def _dense_table(e: PixelExplanation) -> None:
-    lines = ["| Channel | Input | × weight | = product |", "|---|---:|---:|---:|"]
-    for ch, cname in enumerate(e.channel_names):
-        lines.append(f"| **{cname}** | {_num(e.window[ch])} | {_num(e.weights[ch])} | {_num(e.products[ch])} |")
-    st.markdown("\n".join(lines))
+    cells = [[_num(e.window[ch]), _num(e.weights[ch]), _num(e.products[ch])] for ch in range(len(e.channel_names))]
+    st.markdown(f"The pixel's own channels × the unit's weights ({e.weights_source}); no neighbour is read.")
+    _show([_grid_html("One pixel", cells, rows=[f"<b>{c}</b>" for c in e.channel_names],
+                      cols=["input", "× weight", "= product"])])
 
 
 def _stamp_table(e: PixelExplanation) -> None:
     if not len(e.stamps):
         st.markdown("No input pixel stamps onto this output pixel (a gap between stamps): only the bias is left.")
         return
-    lines = ["| Input pixel | Kernel entry | Channel | Input | × weight | = product |", "|---|---|---|---:|---:|---:|"]
+    st.markdown(f"**{len(e.stamps)} stamp(s)** reach this pixel: each stamping input pixel's values times one "
+                f"kernel entry ({e.weights_source}); the stamps add up.")
+    blocks = []
     for n, (i, j, t, u) in enumerate(e.stamps):
-        for ch, cname in enumerate(e.channel_names):
-            lines.append(f"| (r{i}, c{j}) | ({t}, {u}) | {cname} | {_num(e.window[n, ch])} | "
-                         f"{_num(e.weights[n, ch])} | {_num(e.products[n, ch])} |")
-    st.markdown(f"**{len(e.stamps)} stamp(s)** reach this pixel: each input pixel's values times one kernel "
-                f"entry ({e.weights_source}).\n\n" + "\n".join(lines))
+        cells = [[_num(e.window[n, ch]), _num(e.weights[n, ch]), _num(e.products[n, ch])]
+                 for ch in range(len(e.channel_names))]
+        title = f"input (r{i}, c{j}) × kernel ({t}, {u}): <b>{float(e.products[n].sum()):.4f}</b>"
+        blocks.append(_grid_html(title, cells, rows=[f"<b>{c}</b>" for c in e.channel_names],
+                                 cols=["input", "× weight", "= product"]))
+    _show(blocks)
 
 
 def _pool_table(e: PixelExplanation) -> None:
     k = e.window.shape[0]
     top, left = e.origin
-    table = _table(e.window, rows=[f"r{top + i}" for i in range(k)], cols=[f"c{left + j}" for j in range(k)],
-                   padded=e.padded, bold=e.chosen)
+    cells = [["pad" if e.padded[i, j] else _num(e.window[i, j]) for j in range(k)] for i in range(k)]
+    styles = [[_PAD if e.padded[i, j] else (_WIN if e.chosen == (i, j) else "") for j in range(k)] for i in range(k)]
     real = int((~e.padded).sum())
     if e.kind == "max":
-        how = f"the largest of the {real} real cells (◀, red in the picture); padding is ignored"
+        how = f"the largest of the {real} real cells (red frame); padding is ignored"
     else:
         how = f"the mean of the {real} real cells" + (" (padding is not counted)" if real < e.padded.size else "")
-    st.markdown(f"**{e.channel_names[e.channel]}** channel, {k}×{k} window: output = {how}.\n\n{table}")
+    st.markdown(f"{k}×{k} window of the **{e.channel_names[e.channel]}** channel: output = {how}.")
+    _show([_grid_html(e.channel_names[e.channel], cells, rows=[f"r{top + i}" for i in range(k)],
+                      cols=[f"c{left + j}" for j in range(k)], styles=styles)])
 
 
 def _formula(e: PixelExplanation) -> str:
     if e.kind in ("max", "average"):
-        return f"{'max' if e.kind == 'max' else 'mean'} of the window = **{e.value:+.4f}**"
-    terms = e.products.size
-    return (f"Σ of {terms} products = **{e.total:+.4f}** · + bias **{e.bias:+.4f}** = **{e.pre_activation:+.4f}** "
-            f"· → {e.activation} → **{e.value:+.4f}**")
+        return f"- {'max' if e.kind == 'max' else 'mean'} of the window = **{e.value:.4f}**"
+    parts = ""
+    if e.kind == "conv2d" and len(e.channel_names) > 1:
+        sums = e.products.reshape(-1, len(e.channel_names)).sum(axis=0)
+        parts = " (" + " + ".join(f"{n} {v:.3f}" for n, v in zip(e.channel_names, sums)) + ")"
+    return (f"- Σ of {e.products.size} products{parts} = **{e.total:.4f}**\n"
+            f"- plus bias {e.bias:.4f} = **{e.pre_activation:.4f}**\n"
+            f"- → {e.activation} → **{e.value:.4f}**")
 
 
 def opened(label: str = "Inspect a pixel: the numbers behind one output value") -> bool:
@@ -199,20 +219,19 @@ def section(image: np.ndarray, settings: dict[str, Any], *, image_key: str, name
     panel = float(_keras_output(image_key, json.dumps(settings, sort_keys=True), image)[row, col, channel])
     where = (f"{e.channel_names[channel]} channel" if kind in ("max", "average")
              else f"{CHANNEL_WORDS[kind].lower()} {channel + 1}")
-    st.markdown(f"#### Output pixel (row {row}, column {col}) of {where}, in {SPACE_LABELS[space]}")
-    left, right = st.columns([2, 3], gap="medium")
+    st.markdown(f"#### Output pixel (row {row}, column {col}) of {where}, {SPACE_LABELS[space]} input")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         st.image(window_picture(image, e), width="stretch",
-                 caption="The input around the cells this pixel reads (yellow; grey = padding), one square per "
-                         "pixel.")
+                 caption="The input around the cells this pixel reads (yellow frame; grey = padding).")
     with right:
-        {"conv2d": _window_tables, "dense": _dense_table, "conv2d_transpose": _stamp_table,
-         "max": _pool_table, "average": _pool_table}[kind](e)
-    st.markdown(f"### {_formula(e)}")
-    m = st.columns(3)
-    m[0].metric("Output value", value_text(e.value), help="Computed here from the numbers above (NumPy, float32).")
-    m[1].metric("Keras panel value", value_text(panel), help="output[row, col, channel] of the Keras layer itself.")
-    m[2].metric("Difference", f"{abs(e.value - panel):.1e}", help="Float32 rounding only: well below 0.00001.")
+        st.markdown(_formula(e))
+        st.metric("Output value", value_text(e.value), help="Computed here from the numbers below (NumPy, float32).")
+        st.metric("Keras panel value", value_text(panel),
+                  help="output[row, col, channel] of the Keras layer itself; the difference is float32 rounding "
+                       f"({abs(e.value - panel):.1e}).")
+    {"conv2d": _window_tables, "dense": _dense_table, "conv2d_transpose": _stamp_table,
+     "max": _pool_table, "average": _pool_table}[kind](e)
 
 
 def pool_section(image: np.ndarray, *, image_key: str, size: int, strides: int, padding: str) -> None:
