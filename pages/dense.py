@@ -82,10 +82,10 @@ def fully_connected(space: str, seed: int, units: int, display: str) -> None:
     with left:
         panels.show_view(fc, key="fc")
     with right:
-        m1 = m2 = st  # one above the other: side by side their labels are cut at 1024×768
-        m1.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
+        # One above the other: side by side their labels are cut at 1024×768.
+        st.metric("Per-pixel Dense parameters", f"{pixel.params:,}",
                   help="C·units weights + units biases, shared by every pixel.")
-        m2.metric("Fully connected parameters", f"{fc.params:,}",
+        st.metric("Fully connected parameters", f"{fc.params:,}",
                   help="size²·C inputs × size² outputs weights + one bias per output.")
         st.markdown(
             f"**Why so different?** Per pixel, Dense only mixes one pixel's {1 if space == 'luminance' else 3} "
