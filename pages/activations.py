@@ -35,11 +35,12 @@ panels.page_header(
     "Activations",
     "An activation is a function applied to **every value on its own** after a layer's weighted sum. "
     "Without it, stacked layers would collapse into one linear map. Left: the curve f(x) "
-    "(dashed: y = x). Right: the same layer's output passed through it. Grey maps are min–max "
-    "stretched unless the activation's range is already [0, 1] (each panel says which).",
+    "(dashed: y = x). Right: the same layer's output passed through it, shown by the display rule "
+    "picked below (each panel says which).",
     choice,
 )
 layer, space, seed, names = activation_controls()
+display = controls.display_control()
 if not names:
     st.info("Pick at least one activation above.")
 with st.spinner("Applying activations…"):
@@ -47,9 +48,9 @@ with st.spinner("Applying activations…"):
     for name in names:
         if layer == LAYERS[0]:
             view = compute.conv2d(choice.key, space=space, activation=name, seed=seed, filters=1, kernel_size=3,
-                                  _image=choice.image)
+                                  display=display, _image=choice.image)
         else:
-            view = compute.dense(choice.key, name, seed, 1, space, choice.image)
+            view = compute.dense(choice.key, name, seed, 1, space, choice.image, display=display)
         rows.append((name, compute.activation_plot(name), view))
 for start in range(0, len(rows), 2):
     outer = st.columns(2, gap="large")

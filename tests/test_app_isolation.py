@@ -31,9 +31,9 @@ CHANGES: dict[str, list[dict[str, Any]]] = {
     "pooling": [{"pooling.size": 5, "pooling.tied": False, "pooling.padding": "valid"},
                 {"pooling.strides": 3}],
     "dense": [{"dense.space": "ycbcr", "dense.units": 2, "dense.seed": 7, "dense.acts": ["elu", "gelu"],
-               "dense.fc_size": 8, "dense.fc_act": "tanh"}],
+               "dense.fc_size": 8, "dense.fc_act": "tanh", "dense.display": "minmax"}],
     "conv2d": [{"conv2d.space": "hsv", "conv2d.padding": "valid", "conv2d.activation": "elu", "conv2d.k": 5,
-                "conv2d.filters": 2, "conv2d.strides": 3, "conv2d.seed": 9},
+                "conv2d.filters": 2, "conv2d.strides": 3, "conv2d.seed": 9, "conv2d.display": "minmax"},
                {"conv2d.view": "Two layers"},
                {"conv2d.f1": 2, "conv2d.k1": 5, "conv2d.a1": "elu", "conv2d.k2": 5, "conv2d.a2": "elu",
                 "click": "conv2d.seed_new"},
@@ -43,9 +43,9 @@ CHANGES: dict[str, list[dict[str, Any]]] = {
     "conv2d_transpose": [{"conv2d_transpose.k": 6, "conv2d_transpose.strides": 3,
                           "conv2d_transpose.activation": "elu", "conv2d_transpose.padding": "valid",
                           "conv2d_transpose.space": "ycbcr", "conv2d_transpose.in_side": 32,
-                          "conv2d_transpose.seed": 7}],
+                          "conv2d_transpose.seed": 7, "conv2d_transpose.display": "clip"}],
     "activations": [{"activations.layer": "Dense per pixel", "activations.space": "hsv", "activations.seed": 7,
-                     "activations.acts": ["elu", "gelu"]}],
+                     "activations.acts": ["elu", "gelu"], "activations.display": "clip"}],
     "cheat_sheet": [{"cheat_sheet.spaces": ["hsv"], "cheat_sheet.seed": 7, "cheat_sheet.cols": 3}],
 }
 

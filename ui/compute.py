@@ -109,47 +109,52 @@ def pool(key: str, kind: str, space: str, size: int | None, strides: int | None,
 
 
 @st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
-def dense(key: str, activation: str, seed: int, units: int, space: str, _image: np.ndarray) -> PanelView:
-    """Per-pixel ``vizcore.dense`` as a panel (all ``units`` maps kept)."""
-    return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space),
+def dense(key: str, activation: str, seed: int, units: int, space: str, _image: np.ndarray, *,
+          display: str = "auto") -> PanelView:
+    """Per-pixel ``vizcore.dense`` as a panel (all ``units`` maps kept); ``display``: its display rule."""
+    return view_of(_layers().dense(_image, activation=activation, seed=seed, units=units, space=space,
+                                   display=display),
                    max_maps=64, map_names=[f"unit {i + 1}" for i in range(units)])
 
 
 @st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def dense_fully_connected(key: str, activation: str, seed: int, size: int, space: str,
-                          _image: np.ndarray) -> PanelView:
+                          _image: np.ndarray, *, display: str = "auto") -> PanelView:
     """``vizcore.dense_fully_connected`` (Flatten → Dense → Reshape) as a panel."""
     return view_of(_layers().dense_fully_connected(_image, activation=activation, seed=seed, size=size,
-                                                   space=space))
+                                                   space=space, display=display))
 
 
 @st.cache_resource(max_entries=64, ttl=IMAGE_TTL, show_spinner=False)
 def conv2d(key: str, *, space: str, activation: str, seed: int = 0, filters: int = 1,
            kernel_size: int | None = None, strides: int = 1, padding: str = "same",
-           kernel: tuple[tuple[float, ...], ...] | None = None, _image: np.ndarray) -> PanelView:
+           kernel: tuple[tuple[float, ...], ...] | None = None, display: str = "auto",
+           _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d`` as a panel with every filter's map. ``kernel``: nested tuples (hashable)."""
     result = _layers().conv2d(_image, activation=activation, seed=seed, filters=filters,
                               kernel_size=None if kernel is not None else kernel_size, strides=strides,
-                              padding=padding, kernel=_to_kernel(kernel), space=space)
+                              padding=padding, kernel=_to_kernel(kernel), space=space, display=display)
     return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
 @st.cache_resource(max_entries=32, ttl=IMAGE_TTL, show_spinner=False)
 def conv2d_stack(key: str, *, layers: tuple[tuple[int, int, int, str], ...], seed: int, padding: str,
-                 space: str, _image: np.ndarray) -> PanelView:
+                 space: str, display: str = "auto", _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d_stack``; ``layers``: (filters, kernel_size, strides, activation) per layer."""
     specs = [dict(filters=f, kernel_size=k, strides=s, activation=a) for f, k, s, a in layers]
-    result = _layers().conv2d_stack(_image, layers=specs, seed=seed, padding=padding, space=space)
+    result = _layers().conv2d_stack(_image, layers=specs, seed=seed, padding=padding, space=space,
+                                    display=display)
     return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(layers[-1][0])])
 
 
 @st.cache_resource(max_entries=32, ttl=IMAGE_TTL, show_spinner=False)
 def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: str, seed: int,
-                     filters: int, padding: str, space: str, _image: np.ndarray) -> PanelView:
+                     filters: int, padding: str, space: str, display: str = "auto",
+                     _image: np.ndarray) -> PanelView:
     """``vizcore.conv2d_transpose`` as a panel."""
     result = _layers().conv2d_transpose(_image, kernel_size=kernel_size, strides=strides,
                                         activation=activation, seed=seed, filters=filters,
-                                        padding=padding, space=space)
+                                        padding=padding, space=space, display=display)
     return view_of(result, max_maps=64, map_names=[f"filter {i + 1}" for i in range(filters)])
 
 
@@ -214,7 +219,7 @@ def sheet_png(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: 
         return sheet_module.render_sheet_png(sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed))
 
 
-def _warm_up_work(delay: float) -> None:
+def warm_up(delay: float) -> None:
     import time
 
     time.sleep(delay)  # let the page that started us finish painting first
@@ -250,6 +255,6 @@ def start_warm_up(delay: float = 1.5):
 
     if os.environ.get("LAYER_LAB_NO_WARMUP") == "1":
         return None
-    thread = threading.Thread(target=_warm_up_work, args=(delay,), name="layer-lab-warm-up", daemon=True)
+    thread = threading.Thread(target=warm_up, args=(delay,), name="layer-lab-warm-up", daemon=True)
     thread.start()
     return thread

@@ -29,7 +29,8 @@ from . import compute, state
 
 __all__ = ["SPACE_LABELS", "SEED_MAX", "PADDINGS", "space_control", "spaces_control", "activation_control",
            "activations_control", "seed_control", "kernel_size_control", "strides_control", "padding_control",
-           "kernel_editor_control", "KERNEL_LIMIT", "EDITOR_FORMAT", "weight_text", "kernel_weights_note"]
+           "kernel_editor_control", "KERNEL_LIMIT", "EDITOR_FORMAT", "weight_text", "kernel_weights_note",
+           "DISPLAY_CHOICES", "DISPLAY_LABELS", "DISPLAY_HELP", "display_control"]
 
 #: How each colour space of ``vizcore.SPACES`` is named on screen.
 SPACE_LABELS: dict[str, str] = {"luminance": "Luminance", "rgb": "RGB", "hsv": "HSV", "ycbcr": "YCbCr"}
@@ -120,6 +121,30 @@ def padding_control(container: Any = st, *, default: str = "same", help_text: st
     """Keras padding, ``"same"`` or ``"valid"`` (a segmented control)."""
     return container.segmented_control(label, PADDINGS, required=True, help=help_text, wrap=True,
                                        **state.page_bind(name, default, choices=PADDINGS))
+
+
+#: Display choices of the feature-layer pages (``display=`` of vizcore's dense, conv2d,
+#: conv2d_stack and conv2d_transpose), the default first; the rules: :mod:`vizcore.render`.
+DISPLAY_CHOICES = ("auto", "minmax", "clip")
+DISPLAY_LABELS: dict[str, str] = {"auto": "Auto (percentile / diverging)", "minmax": "Exact min–max",
+                                  "clip": "Clip to 0…1"}
+DISPLAY_HELP = (
+    "How output values become grey levels or colours. "
+    "**Auto**: outputs that never go negative (relu, softplus) are grey with the 1st percentile black "
+    "and the 99th white, signed outputs are blue–white–red with 0 white, and 0…1 outputs (sigmoid) "
+    "are shown as they are. "
+    "**Exact min–max**: each map's smallest value is black and its largest white, so a few extreme "
+    "pixels can turn the rest grey. "
+    "**Clip to 0…1**: the values themselves, below 0 black and above 1 white."
+)
+
+
+def display_control(container: Any = st, *, default: str = "auto", help_text: str = DISPLAY_HELP,
+                    label: str = "Display", name: str = "display") -> str:
+    """How feature maps are shown, one of DISPLAY_CHOICES (a segmented control), e.g. ``"minmax"``."""
+    return container.segmented_control(
+        label, DISPLAY_CHOICES, required=True, format_func=DISPLAY_LABELS.get, help=help_text, wrap=True,
+        **state.page_bind(name, default, choices=DISPLAY_CHOICES))
 
 
 # --------------------------------------------------------------------------- kernel editor
