@@ -1,7 +1,7 @@
 """Cheat sheet: every panel of the seed sheet for the chosen image(s) at once, with a PNG download."""
 import streamlit as st
 
-from ui import compute, controls, panels, state
+from ui import compute, controls, panels, state, trained_beside
 from ui.sidebar import image_choice
 
 COLUMNS = (3, 4, 5, 6, 8)
@@ -49,6 +49,7 @@ if st.session_state.get(state.page_key("png_for")) == (choice.key, choice.other_
         help="One PNG with every panel and its title, ready to print or put on a slide.")
 else:
     png_cols[1].caption(f"{len(items)} panels below; the PNG puts them all on one page.")
+trained_beside.section(choice.image, image_key=choice.key)
 groups: dict[str, list] = {}
 for group, view in items:
     groups.setdefault(group, []).append(view)

@@ -1,7 +1,7 @@
 """Conv2D: random filters (one or two layers) and a kernel editor with classic hand-made kernels."""
 import streamlit as st
 
-from ui import compute, controls, inspector, panels, state
+from ui import compute, controls, inspector, panels, state, trained_beside
 from ui.sidebar import image_choice
 from vizcore import ImageError
 
@@ -141,3 +141,4 @@ try:
     show_selected_view()
 except ImageError as err:  # e.g. "valid" padding on a picture smaller than the kernel
     st.error(str(err))
+trained_beside.section(choice.image, image_key=choice.key)

@@ -505,3 +505,38 @@ def test_caffe_input_feeds_the_model_bgr_minus_the_imagenet_mean(media, tmp_path
 
     want = matplotlib.colormaps["viridis"]((expected - expected.min()) / span)[..., :3]
     np.testing.assert_allclose(shown / 255.0, want, atol=1.5 / 255)
+
+
+# ---------------------------------------------------------------------------- untrained beside trained
+
+@pytest.mark.parametrize("page", ["conv2d", "cheat_sheet"])
+def test_untrained_beside_trained_section(page, media):
+    """Off by default (nothing loaded); on: kernels + 3 layers of HED, untrained left and
+    trained right in the same layout, each layer with its measured note; the digits CNN too.
+    The numbers in the note are vizcore.models.compare's for the same picture."""
+    from vizcore.images import load_sample
+    from vizcore.models import compare, hed
+
+    at = open_app(page)
+    before = len(image_urls(at))
+    toggle = at.toggle(key=f"{page}.beside")
+    assert toggle.value is False
+    toggle.set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key=f"{page}.beside_net").value == "hed"
+    notes = [m.value for m in at.main.markdown if m.value.startswith("**What training changed:**")]
+    assert len(notes) == 3
+    titles = [m.value for m in at.main.markdown if m.value.startswith(("**Untrained ", "**Trained "))]
+    assert titles[:2] == ["**Untrained block1_conv1: kernels**", "**Trained block1_conv1: kernels**"]
+    assert len(titles) == 8
+    urls = image_urls(at)[before:]
+    assert len(urls) == 8
+    for left, right in zip(urls[2::2], urls[3::2]):  # same layout both sides: same grid size
+        assert media.png(left).shape == media.png(right).shape
+    image = load_sample(at.selectbox(key="sample").value, max_side=512).image
+    expected = compare.compare("hed", hed.hed_model(), image, seed=0).layers[0].note
+    assert notes[0] == f"**What training changed:** {expected}"
+    at.segmented_control(key=f"{page}.beside_net").set_value("digits").run()
+    assert not at.exception
+    notes = [m.value for m in at.main.markdown if m.value.startswith("**What training changed:**")]
+    assert len(notes) == 1 and notes[0].startswith("**What training changed:** conv_1, untrained → trained")
