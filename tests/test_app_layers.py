@@ -172,7 +172,7 @@ def test_an_old_link_without_page_names_still_opens_its_page():
 
 
 def test_dense_panels_and_parameter_counts(media):
-    at = open_app("dense")
+    at = open_app("dense", query={"dense.display": "minmax"})
     urls = image_urls(at)
     assert len(urls) == 5 + 1
     # Dense(1) on luminance with a positive seeded weight, min-max displayed: the normalised luma.
@@ -221,7 +221,8 @@ def test_conv2d_two_layers_view():
     assert f"{3 * 3 * 3 * 4 + 4 + 3 * 3 * 4 * 1 + 1} parameters" in captions_text(at)
 
 
-KERNEL_EDITOR = {"conv2d.view": "Kernel editor", "conv2d.space": "luminance", "conv2d.activation": "linear"}
+KERNEL_EDITOR = {"conv2d.view": "Kernel editor", "conv2d.space": "luminance", "conv2d.activation": "linear",
+                 "conv2d.display": "minmax"}  # exact min–max: the references below are min–max stretched
 
 
 def test_kernel_editor_sobel_matches_a_hand_correlation(media):
