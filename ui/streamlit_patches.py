@@ -127,7 +127,11 @@ def _runtime():
         from streamlit.runtime import Runtime
     except ImportError:
         return None
-    return Runtime.instance() if Runtime.exists() else None
+    if not Runtime.exists():
+        return None
+    runtime = Runtime.instance()
+    # AppTest installs a MagicMock(spec=Runtime): no server, nothing to close (and no warning).
+    return runtime if type(runtime) is Runtime else None
 
 
 def _warn_once(name: str) -> None:
