@@ -37,7 +37,7 @@ CELL = 120
 #: The display rule, said once under the pictures.
 RULE = ("Both sides: the same picture, the {n} maps with the largest mean of each layer, each map "
         "stretched from its 1st to its 99th percentile (a few extreme pixels do not grey the rest), "
-        "black = low, white = high; kernels blue < 0 < red.")
+        "black = low, white = high. Kernels of the first layer drawn as small pictures (mid-grey = 0).")
 
 
 class BesideRow(NamedTuple):
