@@ -8,8 +8,9 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
     download button. ``image`` is an array ((H, W, 3) / (H, W) / (H, W, 1), float in
     [0, 1] - clipped - or uint8), PNG bytes, or a ``PanelView``. ``compact=True`` (grids)
     tucks explanation, code and download into a "Details" expander.
-``download_png(image, *, filename, key, label="Download PNG", tooltip=None)``
+``download_png(image, *, filename, key, label="Download PNG", tooltip=None, shown=None)``
     A download button for the image as PNG, encoded only on click; clicking does not rerun.
+    The button holds the pixels weakly (``LAYERLAB_CACHE_MB`` bounds what is kept for it).
 ``to_png(image) -> bytes`` / ``to_uint8(image)`` / ``to_display(image) -> (bytes, format)``
     Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
     PNG; downloads are always lossless PNG. ``to_cell(image)``: the same for a grid cell
@@ -27,7 +28,9 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
 from __future__ import annotations
 
 import io
+import os
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +39,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from vizcore.cache import BoundedCache
 from vizcore.render import to_display, to_png, to_uint8
 
 __all__ = [
@@ -201,20 +205,49 @@ def view_of(result: Any, *, title: str | None = None, caption: str | None = None
     )
 
 
+def _budget_bytes() -> int:
+    raw = os.environ.get("LAYERLAB_CACHE_MB", "").strip()
+    try:
+        mb = float(raw) if raw else DOWNLOAD_BUDGET_MB
+    except ValueError:
+        raise ValueError(f"LAYERLAB_CACHE_MB must be a number of MB, got {raw!r}") from None
+    if mb <= 0:
+        raise ValueError(f"LAYERLAB_CACHE_MB must be > 0, got {raw!r}")
+    return int(mb * 1e6)
+
+
+#: Default of LAYERLAB_CACHE_MB: bytes of full-size pixels kept for download buttons.
+DOWNLOAD_BUDGET_MB = 768
+# Pixels behind the download buttons on screen, least recently shown dropped first once past the
+# budget. Buttons hold only a weak reference (plus the shown bytes), so a closed or idle tab keeps
+# no pixels alive: 30 tabs each with its own upload held ~58 MB of sheet pixels each before.
+_KEPT = BoundedCache(4096, max_bytes=_budget_bytes(), size_of=lambda a: a.nbytes)
+
+
 def download_png(image: Any, *, filename: str, key: str, label: str = "Download PNG",
-                 tooltip: str | None = None) -> None:
+                 tooltip: str | None = None, shown: bytes | None = None) -> None:
     """A button that downloads ``image`` (array or PNG bytes) as ``filename``; no rerun on click.
 
-    The PNG is encoded only when the button is clicked.
+    The PNG is encoded only when the button is clicked, from the full-size pixels, which the
+    button references weakly: they stay alive through the view cache or a process-wide cache
+    bounded by ``LAYERLAB_CACHE_MB`` (oldest shown dropped first). If they were dropped before
+    the click, the PNG is made from ``shown`` (the displayed bytes, smaller) when given.
     """
     if isinstance(image, (bytes, bytearray)):
         data: Any = bytes(image)
     else:
-        # A PanelView's read-only C-order pixels are used as they are (no copy per session).
-        pixels = to_uint8(image)
+        pixels = to_uint8(image)  # a PanelView's read-only C-order pixels: no copy
+        _KEPT.put((id(pixels), pixels.shape, filename), pixels)
+        ref = weakref.ref(pixels)
+        del pixels
 
         def data() -> bytes:
-            return to_png(pixels)
+            kept = ref()
+            if kept is not None:
+                return to_png(kept)
+            if shown is not None:
+                return to_png(np.asarray(Image.open(io.BytesIO(shown)).convert("RGB")))
+            return to_png(np.zeros((1, 1, 3), np.uint8))
 
     st.download_button(
         label, data=data,
@@ -259,7 +292,7 @@ def show_panel(image: Any, *, title: str, caption: str = "", explanation: str = 
                 st.caption(explanation)
             if code:
                 st.code(code, language="python")
-            download_png(payload, filename=filename, key=f"dl-{key}")
+            download_png(payload, filename=filename, key=f"dl-{key}", shown=view.display)
     else:
         st.markdown(f"**{title}**" + (f" · {caption}" if caption else ""))
         if explanation:
@@ -267,7 +300,7 @@ def show_panel(image: Any, *, title: str, caption: str = "", explanation: str = 
         if code:
             with st.expander("Keras code for this panel"):
                 st.code(code, language="python")
-        download_png(payload, filename=filename, key=f"dl-{key}")
+        download_png(payload, filename=filename, key=f"dl-{key}", shown=view.display)
 
 
 def show_view(view: PanelView, *, key: str, compact: bool = False) -> None:
