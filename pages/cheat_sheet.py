@@ -1,8 +1,12 @@
 """Cheat sheet: every panel of the seed sheet for the chosen image(s) at once, with a PNG download."""
 import streamlit as st
 
-from ui import compute, controls, panels, state, trained_beside
-from ui.sidebar import image_choice
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, panels, state, trained_beside  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
 
 COLUMNS = (3, 4, 5, 6, 8)
 

@@ -1,9 +1,13 @@
 """Conv2D: random filters (one or two layers) and a kernel editor with classic hand-made kernels."""
 import streamlit as st
 
-from ui import compute, controls, inspector, panels, state, trained_beside
-from ui.sidebar import image_choice
-from vizcore import ImageError
+from ui import compute
+
+compute.load_tensorflow()  # the first layer page after a server start says why it takes a while
+
+from ui import controls, inspector, panels, state, trained_beside  # noqa: E402 - after the TensorFlow spinner
+from ui.sidebar import image_choice  # noqa: E402
+from vizcore import ImageError  # noqa: E402
 
 VIEWS = ("Random filters", "Two layers", "Kernel editor")
 KERNEL_SIZES = tuple(range(1, 12))
