@@ -238,7 +238,8 @@ def _global_pool(image: np.ndarray, space: str) -> LayerResult:
         caption=f"The mean of each channel in {SPACE_WORDS[space]}, shown as one colour.",
         explanation=(
             f"GlobalAveragePooling2D averages every channel over the whole image: output ({c},) = "
-            f"({values}), 0 parameters. Shown as a swatch of that colour."
+            f"({values}), 0 parameters. Shown as a swatch of that colour: flat on purpose, 100 % of its "
+            f"{h * w:,} pixels are that one mean."
             + (" " + global_hue_note(image, float(output[0])) if space == "hsv" else "")  # hue is an angle
         ),
         output=output,
