@@ -14,9 +14,8 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
 ``to_png(image) -> bytes`` / ``to_uint8(image)`` / ``to_display(image) -> (bytes, format)``
     Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
     PNG; downloads are always lossless PNG. ``to_cell(image)``: the same for a grid cell
-    (longer side <= ``CELL_SIDE``, JPEG quality ``CELL_QUALITY``, 4:2:0 chroma unless it shows):
-    output maps and the cheat sheet are sent at the size they are drawn (~2.7 MB per sheet
-    view instead of ~10 MB).
+    (longer side <= ``CELL_SIDE``, JPEG quality ``CELL_QUALITY``): output maps and the cheat
+    sheet are sent at the size they are drawn (~2.6 MB per sheet view instead of ~9 MB).
 ``PanelView``, ``make_view(image, *, title, ...)``, ``view_of(result)``
     A picklable, display-ready panel (what ``ui.compute`` caches with ``st.cache_resource``),
     from an array or from a vizcore ``LayerResult``/``Panel``. ``show_view(view, key=...)``
@@ -45,7 +44,7 @@ from vizcore.render import to_display, to_png, to_uint8
 __all__ = [
     "PanelView", "to_uint8", "to_png", "to_display", "make_view", "view_of", "show_panel",
     "show_view", "show_maps", "download_png", "grid", "page_header", "slug", "explain",
-    "source_label", "describe_choice", "to_cell", "CELL_SIDE", "CELL_QUALITY", "CELL_CHROMA_PSNR",
+    "source_label", "describe_choice", "to_cell", "CELL_SIDE", "CELL_QUALITY",
 ]
 
 #: Longer side of a picture drawn in a grid cell (cheat sheet, output maps). On a 1080p
@@ -53,41 +52,18 @@ __all__ = [
 #: default 5, so 512 px is never enlarged by the browser; a 2048² Conv2DTranspose output is
 #: sent block-averaged by 4 (downloads keep every pixel).
 CELL_SIDE = 512
-#: JPEG quality of grid cells: the browser shows them shrunk, where quality 80 and 93 cannot be
-#: told apart (62 sheet panels at a 460 px cell: median PSNR 39 dB against the old 1024 px
-#: quality-93 bytes); the sheet's cells take ~2.7 MB instead of ~10 MB.
-CELL_QUALITY = 80
-#: Cells are sent with 4:2:0 chroma unless that changes the picture by more than this PSNR (dB)
-#: against 4:4:4: fine colour detail (e.g. merges in HSV) keeps full chroma (4:2:0 took it to 28 dB).
-CELL_CHROMA_PSNR = 38.0
-
-
-def _psnr(a: bytes, b: bytes) -> float:
-    x = np.asarray(Image.open(io.BytesIO(a)).convert("RGB"), dtype=np.float32)
-    y = np.asarray(Image.open(io.BytesIO(b)).convert("RGB"), dtype=np.float32)
-    mse = float(np.mean((x - y) ** 2))
-    return float("inf") if mse == 0 else 10.0 * float(np.log10(255.0 ** 2 / mse))
+#: JPEG quality of grid cells (4:4:4 chroma). The browser shows them shrunk, where quality 75
+#: and the old 93 cannot be told apart: 62 sheet panels resampled to a 460 px cell differ from
+#: the old 1024 px quality-93 bytes by a median PSNR of 39 dB (worst 32 dB, an HSV merge of fine
+#: colour noise); 4:2:0 chroma would save a little more but took such panels to 28 dB. The
+#: sheet's cells take ~2.5 MB instead of ~10 MB.
+CELL_QUALITY = 75
 
 
 def to_cell(image: Any) -> tuple[bytes, str]:
     """``to_display`` for a picture drawn in a grid cell: bytes and "PNG"/"JPEG", longer side
-    at most :data:`CELL_SIDE` (integer block average), JPEG quality :data:`CELL_QUALITY`, 4:2:0
-    chroma unless that costs more than :data:`CELL_CHROMA_PSNR` dB (then 4:4:4)."""
-    pixels = to_uint8(image)
-    data, fmt = to_display(pixels, max_side=CELL_SIDE, quality=CELL_QUALITY, subsampling=2)
-    if fmt != "JPEG" or pixels.ndim == 2:  # PNG, or grey (no chroma to subsample)
-        return data, fmt
-    # Judge on the middle quarter (as sent): a quarter of the encoding work, same verdict on the sheet.
-    factor = -(-max(pixels.shape[:2]) // CELL_SIDE)
-    h, w = (min(n, CELL_SIDE // 2 * factor) for n in pixels.shape[:2])
-    top, left = (pixels.shape[0] - h) // 2, (pixels.shape[1] - w) // 2
-    middle = pixels[top:top + h, left:left + w]
-    if min(h, w) >= 16 * factor:
-        sub, _ = to_display(middle, max_side=CELL_SIDE // 2, quality=CELL_QUALITY, subsampling=2)
-        full, _ = to_display(middle, max_side=CELL_SIDE // 2, quality=CELL_QUALITY, subsampling=0)
-        if _psnr(sub, full) >= CELL_CHROMA_PSNR:
-            return data, fmt
-    return to_display(pixels, max_side=CELL_SIDE, quality=CELL_QUALITY, subsampling=0)
+    at most :data:`CELL_SIDE` (integer block average), JPEG quality :data:`CELL_QUALITY`."""
+    return to_display(image, max_side=CELL_SIDE, quality=CELL_QUALITY, subsampling=0)
 
 
 def slug(text: str) -> str:
@@ -226,7 +202,7 @@ def _budget_bytes() -> int:
 
 
 #: Default of LAYERLAB_CACHE_MB: bytes of full-size pixels kept for download buttons.
-DOWNLOAD_BUDGET_MB = 768
+DOWNLOAD_BUDGET_MB = 256
 # Pixels behind the download buttons on screen, least recently shown dropped first once past the
 # budget. Buttons hold only a weak reference (plus the shown bytes), so a closed or idle tab keeps
 # no pixels alive: 30 tabs each with its own upload held ~58 MB of sheet pixels each before.
