@@ -65,9 +65,12 @@ def settings(environ=os.environ) -> tuple[float, float, bool]:
 def trim_memory() -> bool:
     """Collect garbage, then ``malloc_trim(0)`` (glibc) so freed arenas go back to the system.
 
-    Returns True when malloc_trim ran (False on a C library without it).
+    Returns True when malloc_trim ran (False on a C library without it, or when
+    ``LAYERLAB_MALLOC_TRIM=0`` turns it off, e.g. to measure what it gives back).
     """
     gc.collect()
+    if os.environ.get("LAYERLAB_MALLOC_TRIM", "1") == "0":
+        return False
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
