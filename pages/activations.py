@@ -52,13 +52,13 @@ with st.spinner("Applying activations…"):
         else:
             view = compute.dense(choice.key, name, seed, 1, space, choice.image, display=display)
         rows.append((name, compute.activation_plot(name), view))
-for start in range(0, len(rows), 2):
-    outer = st.columns(2, gap="large")
-    for box, (name, curve, view) in zip(outer, rows[start:start + 2]):
-        with box.container(border=True):
-            st.markdown(f"### `{name}`")
-            st.caption(ACTIVATION_INFO[name])
-            c1, c2 = st.columns(2, gap="small")
-            c1.image(curve, output_format="PNG", width="stretch")
-            with c2:
-                panels.show_view(view, key=f"act-{name}", compact=True)
+# One activation per row, curve beside its effect, each in half the content width: at 1024×768 two
+# per row drew the curves ~100 px wide (unreadable on a projector); now ~270 px, text ≥ 14 px.
+for name, curve, view in rows:
+    with st.container(border=True):
+        st.markdown(f"### `{name}`")
+        st.caption(ACTIVATION_INFO[name])
+        c1, c2 = st.columns(2, gap="medium")
+        c1.image(curve, output_format="PNG", width="stretch")
+        with c2:
+            panels.show_view(view, key=f"act-{name}", compact=True)

@@ -12,11 +12,13 @@ COLUMNS = (3, 4, 5, 6, 8)
 
 
 def sheet_controls() -> tuple[tuple[str, ...], int, int]:
-    cols = st.columns([3, 1, 1], gap="medium")
+    # The spaces on a row of their own: beside other controls, 1024×768 cut the "YCbCr" chip and its remove button.
     spaces = controls.spaces_control(
-        cols[0], help_text="Spaces of the merging and pooling panels (Dense, Conv2D and Conv2DTranspose panels work on the luminance, as in the seed).")
-    seed = controls.seed_control(cols[1], default=0, help_text="Seed of every untrained layer on the sheet.")
-    columns = cols[2].select_slider(
+        help_text="Spaces of the merging and pooling panels (Dense, Conv2D and Conv2DTranspose panels work on "
+                  "the luminance, as in the seed).")
+    cols = st.columns([1, 2], gap="medium")
+    seed = controls.seed_control(cols[0], default=0, help_text="Seed of every untrained layer on the sheet.")
+    columns = cols[1].select_slider(
         "Panels per row", COLUMNS,
         help="Fewer panels per row show each bigger (good on a projector). Merging and pooling "
              "always have one column per colour space.",

@@ -173,27 +173,37 @@ def conv2d_transpose(key: str, *, kernel_size: int, strides: int, activation: st
     return view_of(result, max_maps=64, map_names=_map_names(result, filters))
 
 
+#: Font size (points) of the activation curves. The Activations page draws a curve in half of its
+#: content width, 250 CSS px at 1024×768 with the sidebar open (measured in Chromium); the figure is
+#: PLOT_WIDTH_IN inches wide, so its text shows at PLOT_FONT_PT / 72 × 250 / PLOT_WIDTH_IN ≈ 15.6 px (≥ 14).
+PLOT_FONT_PT = 13.5
+PLOT_WIDTH_IN = 3.0
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def activation_plot(name: str) -> bytes:
-    """PNG of an activation's curve y = f(x) on [-5, 5] (matplotlib Figure, no pyplot state)."""
+    """PNG of an activation's curve y = f(x) on [-5, 5] (matplotlib Figure, no pyplot state).
+
+    Text is sized for a projector (see PLOT_FONT_PT); the curve's name is the page's heading above it."""
     import io
 
     from matplotlib.figure import Figure
 
     x, y = _layers().activation_curve(name)
-    fig = Figure(figsize=(3.2, 2.4), dpi=110, layout="constrained")
+    fig = Figure(figsize=(PLOT_WIDTH_IN, PLOT_WIDTH_IN * 0.78), dpi=150, layout="constrained")
     ax = fig.subplots()
     ax.axhline(0, color="#999", lw=0.8)
     ax.axvline(0, color="#999", lw=0.8)
-    ax.plot(x, x, color="#ccc", lw=1, ls="--", label="y = x")
-    ax.plot(x, y, color="#3b6fd1", lw=2.2, label=name)
+    ax.plot(x, x, color="#bbb", lw=1.2, ls="--", label="y = x")
+    ax.plot(x, y, color="#3b6fd1", lw=2.4, label=name)
     lo, hi = float(np.min(y)), float(np.max(y))
     pad = 0.08 * max(hi - lo, 1.0)
     ax.set_ylim(max(lo, -5.5) - pad, min(hi, 6.5) + pad)
     ax.set_xlim(-5, 5)
-    ax.set_xlabel("x (input)")
-    ax.set_ylabel("f(x)")
-    ax.set_title(name, fontsize=11)
+    ax.set_xticks([-4, -2, 0, 2, 4])
+    ax.tick_params(labelsize=PLOT_FONT_PT)
+    ax.set_xlabel("x (input)", fontsize=PLOT_FONT_PT)
+    ax.set_ylabel("f(x)", fontsize=PLOT_FONT_PT)
     ax.grid(alpha=0.25)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
