@@ -177,3 +177,29 @@ def test_cells_keep_full_chroma_so_fine_colour_detail_survives():
     shown = _decode(panels.to_cell(stripes)[0])
     assert shown[:, ::2, 0].mean() > 200 and shown[:, ::2, 1].mean() < 60
     assert shown[:, 1::2, 1].mean() > 200 and shown[:, 1::2, 0].mean() < 60
+
+
+def _pixels(mb: float) -> np.ndarray:
+    return np.zeros(int(mb * 1_000_000), np.uint8)
+
+
+def test_held_pixels_go_with_their_tab_and_the_least_recent_tab_first():
+    from ui.held import Held
+
+    kept = Held(max_bytes=3_000_000)
+    kept.keep("tab-a", "dl-1", _pixels(1))
+    kept.keep("tab-b", "dl-1", _pixels(1))
+    kept.keep("tab-a", "dl-1", _pixels(1))  # same button redrawn: replaced, not added
+    assert (kept.nbytes, kept.sessions) == (2_000_000, 2)
+    kept.keep("tab-c", "dl-1", _pixels(1.5))  # 3.5 MB > 3 MB: tab-b drew least recently
+    assert (kept.nbytes, kept.sessions) == (2_500_000, 2)
+    kept.forget("tab-a")  # closed
+    assert (kept.nbytes, kept.sessions) == (1_500_000, 1)
+
+
+@pytest.mark.parametrize("raw", ["lots", "0"], ids=["words", "zero"])
+def test_a_bad_memory_budget_is_refused_naming_the_variable(raw):
+    from ui.held import budget_bytes
+
+    with pytest.raises(ValueError, match="LAYERLAB_CACHE_MB"):
+        budget_bytes({"LAYERLAB_CACHE_MB": raw})

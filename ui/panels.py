@@ -10,7 +10,7 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
     tucks explanation, code and download into a "Details" expander.
 ``download_png(image, *, filename, key, label="Download PNG", tooltip=None, shown=None)``
     A download button for the image as PNG, encoded only on click; clicking does not rerun.
-    The button holds the pixels weakly (``LAYERLAB_CACHE_MB`` bounds what is kept for it).
+    The button holds the pixels weakly; ``ui.held`` keeps them for the tab (``LAYERLAB_CACHE_MB``).
 ``to_png(image) -> bytes`` / ``to_uint8(image)`` / ``to_display(image) -> (bytes, format)``
     Encoding helpers. Big images are shown as quality-93 JPEG (fast, small), small ones as
     PNG; downloads are always lossless PNG. ``to_cell(image)``: the same for a grid cell
@@ -27,7 +27,6 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
 from __future__ import annotations
 
 import io
-import os
 import re
 import weakref
 from collections.abc import Sequence
@@ -37,9 +36,11 @@ from typing import Any
 import numpy as np
 import streamlit as st
 from PIL import Image
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from vizcore.cache import BoundedCache
 from vizcore.render import to_display, to_png, to_uint8
+
+from .held import held
 
 __all__ = [
     "PanelView", "to_uint8", "to_png", "to_display", "make_view", "view_of", "show_panel",
@@ -190,39 +191,22 @@ def view_of(result: Any, *, title: str | None = None, caption: str | None = None
     )
 
 
-def _budget_bytes() -> int:
-    raw = os.environ.get("LAYERLAB_CACHE_MB", "").strip()
-    try:
-        mb = float(raw) if raw else DOWNLOAD_BUDGET_MB
-    except ValueError:
-        raise ValueError(f"LAYERLAB_CACHE_MB must be a number of MB, got {raw!r}") from None
-    if mb <= 0:
-        raise ValueError(f"LAYERLAB_CACHE_MB must be > 0, got {raw!r}")
-    return int(mb * 1e6)
-
-
-#: Default of LAYERLAB_CACHE_MB: bytes of full-size pixels kept for download buttons.
-DOWNLOAD_BUDGET_MB = 256
-# Pixels behind the download buttons on screen, least recently shown dropped first once past the
-# budget. Buttons hold only a weak reference (plus the shown bytes), so a closed or idle tab keeps
-# no pixels alive: 30 tabs each with its own upload held ~58 MB of sheet pixels each before.
-_KEPT = BoundedCache(4096, max_bytes=_budget_bytes(), size_of=lambda a: a.nbytes)
-
-
 def download_png(image: Any, *, filename: str, key: str, label: str = "Download PNG",
                  tooltip: str | None = None, shown: bytes | None = None) -> None:
     """A button that downloads ``image`` (array or PNG bytes) as ``filename``; no rerun on click.
 
     The PNG is encoded only when the button is clicked, from the full-size pixels, which the
-    button references weakly: they stay alive through the view cache or a process-wide cache
-    bounded by ``LAYERLAB_CACHE_MB`` (oldest shown dropped first). If they were dropped before
-    the click, the PNG is made from ``shown`` (the displayed bytes, smaller) when given.
+    button references weakly: they stay alive through the view cache, or ``ui.held`` keeps them
+    for this tab until it is closed (all tabs within ``LAYERLAB_CACHE_MB``). If they were
+    dropped before the click, the PNG is made from ``shown`` (the displayed bytes) when given.
     """
     if isinstance(image, (bytes, bytearray)):
         data: Any = bytes(image)
     else:
         pixels = to_uint8(image)  # a PanelView's read-only C-order pixels: no copy
-        _KEPT.put((id(pixels), pixels.shape, filename), pixels)
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            held().keep(ctx.session_id, key, pixels)
         ref = weakref.ref(pixels)
         del pixels
 

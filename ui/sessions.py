@@ -22,7 +22,7 @@ Operator settings (environment variables, read once at start):
     TTL still releases everything.
 ``LAYERLAB_SESSION_LOG`` (``1`` to enable)
     One line per tick on the server's stdout: ``layerlab-sessions active=.. disconnected=..
-    reaped=.. uploads_bytes=.. media_files=.. media_bytes=.. rss=..`` -- what Streamlit still
+    reaped=.. uploads_bytes=.. media_files=.. media_bytes=.. pixels_bytes=.. rss=..`` -- what Streamlit still
     holds, for the load tests and for an operator watching memory.
 """
 from __future__ import annotations
@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import streamlit_patches
+from .held import held
 
 __all__ = ["Reaper", "start", "settings", "trim_memory", "limit_malloc_arenas", "DEFAULT_GRACE_S"]
 
@@ -135,17 +136,18 @@ class Reaper:
                 del self.gone_since[session_id]  # the tab came back
             elif now - since >= self.grace:
                 streamlit_patches.close_disconnected_session(manager, session)
+                held().forget(session_id)  # pixels kept for its download buttons
                 del self.gone_since[session_id]
                 closed += 1
         self.reaped += closed
         return closed
 
     def status(self, manager) -> str:
-        held = streamlit_patches.held_bytes()
+        kept = streamlit_patches.held_bytes()
         return (f"layerlab-sessions active={len(streamlit_patches.active_session_ids(manager))} "
                 f"disconnected={len(self.gone_since)} reaped={self.reaped} "
-                f"uploads_bytes={held['uploads']} media_files={held['media_files']} "
-                f"media_bytes={held['media']} rss={_rss()}")
+                f"uploads_bytes={kept['uploads']} media_files={kept['media_files']} "
+                f"media_bytes={kept['media']} pixels_bytes={held().nbytes} rss={_rss()}")
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -16,19 +16,20 @@ import time
 from .load_bench import ROOT, Options, StreamlitServer, run_scenario
 
 STATUS = re.compile(r"^layerlab-sessions active=(\d+) disconnected=(\d+) reaped=(\d+) uploads_bytes=(\d+) "
-                    r"media_files=(\d+) media_bytes=(\d+) rss=(\d+)$", re.M)
+                    r"media_files=(\d+) media_bytes=(\d+) pixels_bytes=(\d+) rss=(\d+)$", re.M)
 
 
 def _statuses(log_text: str) -> list[dict[str, int]]:
-    names = ("active", "disconnected", "reaped", "uploads_bytes", "media_files", "media_bytes", "rss")
+    names = ("active", "disconnected", "reaped", "uploads_bytes", "media_files", "media_bytes", "pixels_bytes",
+             "rss")
     return [dict(zip(names, map(int, m.groups()))) for m in STATUS.finditer(log_text)]
 
 
 def test_status_line_parser_reads_every_field():
     line = ("layerlab-sessions active=1 disconnected=2 reaped=3 uploads_bytes=4 media_files=5 "
-            "media_bytes=6 rss=7\n")
+            "media_bytes=6 pixels_bytes=8 rss=7\n")
     assert _statuses("noise\n" + line) == [dict(active=1, disconnected=2, reaped=3, uploads_bytes=4,
-                                                media_files=5, media_bytes=6, rss=7)]
+                                                media_files=5, media_bytes=6, pixels_bytes=8, rss=7)]
 
 
 def test_three_tabs_upload_open_sheet_close_idle(tmp_path):
@@ -56,9 +57,12 @@ def test_three_tabs_upload_open_sheet_close_idle(tmp_path):
     images = report["per_page"]["cheat_sheet"]["images"]
     assert len(images) == 1 and images[0] > 0, images
     assert report["upload_bytes"] > 3 * 500_000
-    # While tabs were open the server held uploads and images (so the zeros below mean something).
+    # While tabs were open the server held uploads, images and download pixels (so the zeros below
+    # mean something).
     assert max(s["uploads_bytes"] for s in during) > 500_000 and max(s["media_files"] for s in during) > 0
+    assert max(s["pixels_bytes"] for s in during) > 0
     final = _statuses(log.read_text())[-1]
     # 3 tabs + the benchmark's warm-up tab closed and shut down; nothing of theirs left.
     assert (final["active"], final["disconnected"], final["reaped"]) == (0, 0, 4), final
-    assert (final["uploads_bytes"], final["media_files"], final["media_bytes"]) == (0, 0, 0), final
+    left = (final["uploads_bytes"], final["media_files"], final["media_bytes"], final["pixels_bytes"])
+    assert left == (0, 0, 0, 0), final
