@@ -41,7 +41,7 @@ import streamlit as st
 import vizcore.images as images
 from vizcore.errors import ImageError
 
-from . import state, uploads
+from . import jobs, state, uploads
 
 __all__ = ["Choice", "image_choice", "decode_upload", "WORK_SIDES", "DEFAULT_WORK_SIDE"]
 
@@ -90,13 +90,15 @@ GONE = "The uploaded file is no longer kept on the server (room was needed for n
 
 @st.cache_data(max_entries=24, ttl="1h", show_spinner=False)
 def _decode_cached(digest: str, max_side: int, label: str) -> _Decoded:
-    data = uploads.store().read(digest)
-    if data is None:
-        return _Decoded(None, (), GONE)
-    try:
-        loaded = images.read_image(data, max_side=max_side)
-    except ImageError as err:
-        return _Decoded(None, (), str(err))
+    with jobs.intake():  # a few decodes at once, not one per tab (peak memory; ui/jobs.py)
+        data = uploads.store().read(digest)
+        if data is None:
+            return _Decoded(None, (), GONE)
+        try:
+            loaded = images.read_image(data, max_side=max_side)
+        except ImageError as err:
+            return _Decoded(None, (), str(err))
+        del data
     return _Decoded(loaded.image, tuple(loaded.notes), None)
 
 
@@ -126,7 +128,8 @@ def _store_upload(widget_key: str, store_key: str) -> None:
     if uploaded is None:
         st.session_state.pop(store_key, None)
         return
-    st.session_state[store_key] = (uploaded.name, uploads.store().put(uploaded.getvalue()))
+    with jobs.intake():
+        st.session_state[store_key] = (uploaded.name, uploads.store().put(uploaded.getvalue()))
 
 
 def _forget(store_key: str) -> None:
