@@ -47,7 +47,7 @@ BAD = [
          "does not match"),
     case("kernel-not-2d", lambda: L.conv2d(A8, kernel=np.ones(3)), ValueError, "2-D"),
     case("valid-kernel-larger-than-image", lambda: L.conv2d(A4, kernel_size=7, padding="valid"), ImageError,
-         "no pixels"),
+         "a 7×7 kernel with 'valid' padding needs an image at least 7 pixels on each side; this one is 4×4"),
     case("unknown-display", lambda: L.conv2d(A8, display="log"), ValueError, "'log'"),
     case("stack-without-layers", lambda: L.conv2d_stack(A8, layers=[]), ValueError, "1 to 4"),
     case("stack-unknown-key", lambda: L.conv2d_stack(A8, layers=[{"units": 3}]), ValueError, "unknown keys"),
