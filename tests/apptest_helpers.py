@@ -80,6 +80,23 @@ def assert_image_close(shown: np.ndarray, expected: np.ndarray, *, mean_levels: 
     assert np.percentile(err, 99) <= p99_levels, f"99th percentile error {np.percentile(err, 99):.1f} levels"
 
 
+def unenlarged(shown: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``shown`` brought back to ``shape`` (h, w) after the page's whole-pixel enlargement.
+
+    Small pictures are sent enlarged by one integer factor with nearest neighbour, so each
+    source pixel is an f×f block of one colour. Asserts exactly that (same factor on both axes,
+    every block uniform) and returns one pixel per block; a picture sent at its own size comes
+    back unchanged.
+    """
+    h, w = shape
+    fy, ry = divmod(shown.shape[0], h)
+    fx, rx = divmod(shown.shape[1], w)
+    assert ry == rx == 0 and fy == fx >= 1, f"shown {shown.shape[:2]} is not a whole-pixel enlargement of {shape}"
+    small = shown[::fy, ::fx]
+    np.testing.assert_array_equal(np.repeat(np.repeat(small, fy, axis=0), fx, axis=1), shown)
+    return small
+
+
 def image_urls(at: AppTest) -> list[str]:
     """URLs of every image in the main area, in page order."""
     return [url for element in at.main.image for url in element.value]
