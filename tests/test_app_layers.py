@@ -372,7 +372,7 @@ def test_cheat_sheet_shows_every_panel_and_offers_the_png(media):
     assert len(urls) == 7 * 4 + 2 * 4 + FEATURE_PANELS  # merges and pools × 4 spaces, then the rest
     a, b = sample(), other_sample()
     # Sheet cells are JPEG quality 75 (ui.panels.CELL_QUALITY): a little more loss than a full panel.
-    assert_image_close(media.png(urls[1]), np.clip(a + b, 0, 1), mean_levels=3.5)  # Merging: Add · rgb
+    assert_image_close(media.png(urls[1]), np.clip(a + b, 0, 1), mean_levels=3.5, p99_levels=20)  # Add · rgb
     headings = [h.value for h in at.main.subheader]
     assert headings[:2] == ["Merging (28)", "Pooling (8)"]
     at.button(key="cheat_sheet.make_png").click().run()
