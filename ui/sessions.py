@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from . import streamlit_patches
 from .held import held
 
-__all__ = ["Reaper", "start", "settings", "trim_memory", "limit_malloc_arenas", "DEFAULT_GRACE_S"]
+__all__ = ["Reaper", "start", "settings", "trim_memory", "limit_malloc_arenas", "fix_mmap_threshold",
+           "DEFAULT_GRACE_S"]
 
 #: Seconds a disconnected session is kept for a reconnect (LAYERLAB_SESSION_GRACE_S).
 DEFAULT_GRACE_S = 90.0
@@ -102,6 +103,29 @@ def limit_malloc_arenas(environ=os.environ) -> int | None:
         return None
     m_arena_max = -8  # glibc's malloc.h
     return int(raw) if getattr(libc, "mallopt", None) and libc.mallopt(m_arena_max, int(raw)) == 1 else None
+
+
+def fix_mmap_threshold(environ=os.environ) -> int | None:
+    """Allocations of at least ``LAYERLAB_MMAP_THRESHOLD_KB`` (default 1024; ``0`` = glibc's
+    default) get their own memory map, given back to the system as soon as they are freed.
+
+    glibc raises its threshold (up to 32 MB) each time a mapped block is freed, after which
+    the picture-sized arrays of every computation (1-12 MB) land in the heap, whose freed
+    space mostly stays with the process. Fixing the threshold stops that. Returns the
+    threshold in bytes, or None when not set.
+    """
+    raw = environ.get("LAYERLAB_MMAP_THRESHOLD_KB", "").strip() or "1024"
+    if not raw.isdigit():
+        raise ValueError(f"LAYERLAB_MMAP_THRESHOLD_KB must be a whole number, got {raw!r}")
+    if int(raw) == 0:
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    m_mmap_threshold = -3  # glibc's malloc.h
+    value = int(raw) * 1024
+    return value if getattr(libc, "mallopt", None) and libc.mallopt(m_mmap_threshold, value) == 1 else None
 
 
 def _rss() -> int:
@@ -179,6 +203,7 @@ def start() -> Reaper | None:
             return None
         grace, tick, log = settings()
         limit_malloc_arenas()
+        fix_mmap_threshold()
         reaper = Reaper(grace=grace, tick=tick, log=log)
         asyncio.run_coroutine_threadsafe(reaper.run(), loop)
         _started["reaper"] = reaper
