@@ -203,3 +203,12 @@ def test_a_bad_memory_budget_is_refused_naming_the_variable(raw):
 
     with pytest.raises(ValueError, match="LAYERLAB_CACHE_MB"):
         budget_bytes({"LAYERLAB_CACHE_MB": raw})
+
+
+@pytest.mark.parametrize("name, call", [
+    ("LAYERLAB_MALLOC_ARENAS", sessions.limit_malloc_arenas),
+    ("LAYERLAB_MMAP_THRESHOLD_KB", sessions.fix_mmap_threshold)], ids=["arenas", "mmap-threshold"])
+def test_allocator_settings_refuse_what_is_not_a_whole_number(name, call):
+    with pytest.raises(ValueError, match=name):
+        call({name: "lots"})
+    assert call({name: "0"}) is None  # 0 keeps glibc's own behaviour
