@@ -212,3 +212,17 @@ def test_allocator_settings_refuse_what_is_not_a_whole_number(name, call):
     with pytest.raises(ValueError, match=name):
         call({name: "lots"})
     assert call({name: "0"}) is None  # 0 keeps glibc's own behaviour
+
+
+def test_tensorflow_compute_threads_are_lowered_and_others_are_not():
+    import os
+
+    tf = pytest.importorskip("tensorflow")
+    tf.reduce_sum(tf.ones((64, 64)))  # TensorFlow starts its thread pool
+    jobs.lower_tensorflow_priority()
+    nice = {}
+    for tid in os.listdir("/proc/self/task"):
+        name = open(f"/proc/self/task/{tid}/comm").read().strip()
+        nice.setdefault(name.startswith("tf_"), set()).add(os.getpriority(os.PRIO_PROCESS, int(tid)))
+    assert nice.get(True) and min(nice[True]) >= jobs.NICE
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < jobs.NICE  # this thread untouched

@@ -29,7 +29,8 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["run", "submit", "pending", "heavy", "intake", "compute_slots", "limit_tensorflow_threads", "workers"]
+__all__ = ["run", "submit", "pending", "heavy", "intake", "compute_slots", "lower_tensorflow_priority",
+           "limit_tensorflow_threads", "workers"]
 
 _lock = threading.Lock()
 _pool: dict[str, ThreadPoolExecutor] = {}
@@ -51,6 +52,31 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
     except (AttributeError, OSError):
         pass
+
+
+def lower_tensorflow_priority() -> int:
+    """Give TensorFlow's own compute threads (``tf_*``, e.g. ``tf_Compute``) nice +10 (Linux).
+
+    TensorFlow runs a job's operations on its thread pool, not on the job's (already lowered)
+    thread, so a pattern's gradient steps would still compete at full priority with the
+    threads that serve the other tabs. Every TensorFlow call is heavy next to serving a cached
+    page, so the pool stays lowered for all of them. Returns how many threads were changed.
+    """
+    changed = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as fh:
+                name = fh.read().strip()
+            if name.startswith("tf_") and os.getpriority(os.PRIO_PROCESS, int(tid)) < NICE:
+                os.setpriority(os.PRIO_PROCESS, int(tid), NICE)
+                changed += 1
+        except (OSError, ValueError):
+            continue
+    return changed
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -77,6 +103,7 @@ def submit(key: Hashable, job: Callable[[Callable[[int, int], None]], Any]) -> F
             _progress[key] = (int(done), int(total))
 
         def work() -> Any:
+            lower_tensorflow_priority()  # threads TensorFlow started since the last job
             try:
                 return job(report)
             finally:
@@ -120,8 +147,10 @@ def run(key: Hashable, job: Callable[[Callable[[int, int], None]], Any], *,
 
 def compute_slots(environ=os.environ) -> int:
     """How many new heavy results (a whole cheat sheet) may be computed at once
-    (LAYERLAB_COMPUTE_SLOTS, default 2). Raises ValueError when not a whole number >= 1."""
-    raw = environ.get("LAYERLAB_COMPUTE_SLOTS", "").strip() or "2"
+    (LAYERLAB_COMPUTE_SLOTS, default 1: TensorFlow runs one call at a time anyway, and 30 tabs
+    each with its own upload finished sooner with one slot than with two). Raises ValueError
+    when not a whole number >= 1."""
+    raw = environ.get("LAYERLAB_COMPUTE_SLOTS", "").strip() or "1"
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"LAYERLAB_COMPUTE_SLOTS must be a whole number >= 1, got {raw!r}")
     return int(raw)
