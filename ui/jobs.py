@@ -23,7 +23,6 @@ May import: streamlit only (and the standard library).
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -38,9 +37,6 @@ _pool: dict[str, ThreadPoolExecutor] = {}
 _running: dict[Hashable, Future] = {}
 _progress: dict[Hashable, tuple[int, int]] = {}
 NICE = 10
-#: Python's GIL switch interval (s) while a long job runs (the default, 0.005, otherwise).
-JOB_SWITCH_INTERVAL = 0.0005
-_DEFAULT_SWITCH = sys.getswitchinterval()
 
 
 def workers() -> int:
@@ -108,15 +104,9 @@ def submit(key: Hashable, job: Callable[[Callable[[int, int], None]], Any]) -> F
 
         def work() -> Any:
             lower_tensorflow_priority()  # threads TensorFlow started since the last job
-            # A job's Python loop holds the GIL between TensorFlow calls; with Python's default
-            # 5 ms switch interval every element another tab draws could wait that long. A
-            # shorter interval while a job runs hands the GIL over sooner (JOB_SWITCH_INTERVAL).
-            sys.setswitchinterval(JOB_SWITCH_INTERVAL)
             try:
                 return job(report)
             finally:
-                if pending() <= 1:
-                    sys.setswitchinterval(_DEFAULT_SWITCH)
                 with _lock:
                     _running.pop(key, None)
                     _progress.pop(key, None)
