@@ -29,34 +29,7 @@ from vizcore.layers.hue import circular_mean_hue, global_hue_note, hue_name
 # --------------------------------------------------------------------------- (a) 1024×768
 
 
-LAYER_PAGES = ("merging", "pooling", "dense", "conv2d", "conv2d_transpose", "activations")
-
-
-@pytest.mark.browser
-def test_every_layer_page_control_is_readable_and_reachable_at_1024x768():
-    """The old merge row hid Maximum, Minimum, Concatenate and YCbCr behind a scroll box at this size."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.screenshots import hidden_controls, open_page
-    from tests.browser.streamlit_server import Server, launch_chromium
-
-    found = {}
-    with Server() as server, sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            context = browser.new_context(viewport={"width": 1024, "height": 768})
-            for name in LAYER_PAGES:
-                page = open_page(context, server.url, name)
-                found[name] = hidden_controls(page)
-                if name == "merging":  # the four named in the issue are drawn inside the window
-                    main = page.locator('[data-testid="stMain"]')
-                    for label in ("Maximum", "Minimum", "Concatenate", "YCbCr"):
-                        box = main.get_by_text(label, exact=True).first.bounding_box()
-                        assert box and box["width"] > 0 and box["x"] + box["width"] <= 1024, (label, box)
-                page.close()
-        finally:
-            browser.close()
-    assert found == {name: [] for name in LAYER_PAGES}
+# The browser check lives in tests/browser/test_browser_layout.py (shared server and Chromium).
 
 
 # --------------------------------------------------------------------------- (b) kernel precision
