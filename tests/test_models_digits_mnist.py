@@ -214,7 +214,8 @@ def drawn_predictions(model):
     return {case: p for case, p in zip(CASES, probs)}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{name}-{size}".replace(" ", "-").replace(",", "") for name, size in CASES])
+@pytest.mark.parametrize("case", CASES,
+                         ids=[f"{name}-{size}".replace(" ", "-").replace(",", "") for name, size in CASES])
 def test_drawn_digit_is_recognised(drawn_predictions, case):
     probs = drawn_predictions[case]
     label = int(case[0][0])

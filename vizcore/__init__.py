@@ -19,12 +19,12 @@ import os
 # TensorFlow's C++ start-up chatter is noise for our users; set before TF is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from .color import *  # noqa: E402,F401,F403
+from .color import __all__ as _color_all  # noqa: E402
 from .errors import *  # noqa: E402,F401,F403
 from .errors import __all__ as _errors_all  # noqa: E402
 from .images import *  # noqa: E402,F401,F403
 from .images import __all__ as _images_all  # noqa: E402
-from .color import *  # noqa: E402,F401,F403
-from .color import __all__ as _color_all  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -18,10 +18,10 @@ from .checks import (
     check_image,
     check_int,
     check_output,
-    check_window,
     check_padding,
     check_seed,
     check_space,
+    check_window,
     conv_out,
 )
 from .describe import (
