@@ -40,6 +40,12 @@ with st.spinner("Computing the whole sheet…"):
     items = compute.sheet(choice.key, choice.other_key, spaces, seed, choice.image, choice.other)
 
 
+groups: dict[str, list] = {}
+for group, view in items:
+    groups.setdefault(group, []).append(view)
+
+# Downloads: the whole sheet as one PNG, or one panel picked from a list (one button, not one per panel:
+# each button is an element every tab's page sends, and each held its panel's full-size pixels).
 png_cols = st.columns([2, 3], vertical_alignment="center")
 if png_cols[0].button("Make the sheet PNG", icon=":material/image:", key=state.page_key("make_png"),
                       help="Draws every panel with its title into one PNG (matplotlib); takes a few seconds."):
@@ -55,16 +61,19 @@ if st.session_state.get(state.page_key("png_for")) == (choice.key, choice.other_
         help="One PNG with every panel and its title, ready to print or put on a slide.")
 else:
     png_cols[1].caption(f"{len(items)} panels below; the PNG puts them all on one page.")
+names = [f"{group} · {view.title}" for group, view in items]
+one_cols = st.columns([3, 2], vertical_alignment="bottom")
+picked = one_cols[0].selectbox(
+    "One panel as a PNG", names, help="Any panel of the sheet at full size, as a lossless PNG file.",
+    **state.page_bind("panel", names[0], choices=names, url=False))
+with one_cols[1]:
+    view = items[names.index(picked)][1]
+    panels.download_png(view.pixels, filename=view.filename, key="sheet-panel-png", shown=view.display,
+                        label="Download this panel")
 trained_beside.section(choice.image, image_key=choice.key)
-groups: dict[str, list] = {}
-for group, view in items:
-    groups.setdefault(group, []).append(view)
 for group, views in groups.items():
     st.subheader(f"{group} ({len(views)})")
     # Merges and pools: one row per layer, one column per colour space (like the Merging page).
     n = len(spaces) if group in ("Merging", "Pooling") else min(columns, len(views))
-    for start in range(0, len(views), n):
-        cols = st.columns(n, gap="small")
-        for col, (i, view) in zip(cols, enumerate(views[start:start + n], start)):
-            with col:
-                panels.show_view(view, key=f"sheet-{panels.slug(group)}-{i}", compact=True)
+    panels.show_cells(views, columns=n)
+    panels.details(views, label=f"What each {group} panel computes, and its Keras code")

@@ -55,7 +55,8 @@ CHANGES: dict[str, list[dict[str, Any]]] = {
     "activations": [{"activations.layer": "Dense per pixel", "activations.space": "hsv", "activations.seed": 7,
                      "activations.acts": ["elu", "gelu"], "activations.display": "clip"}],
     "cheat_sheet": [{"cheat_sheet.spaces": ["hsv"], "cheat_sheet.seed": 7, "cheat_sheet.cols": 3,
-                     "cheat_sheet.beside": True}, {"cheat_sheet.beside_net": "digits"}],
+                     "cheat_sheet.beside": True},
+                    {"cheat_sheet.beside_net": "digits", "cheat_sheet.panel": "Pooling · MaxPooling2D 2×2 · hsv"}],
 }
 
 

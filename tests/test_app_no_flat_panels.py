@@ -61,20 +61,22 @@ def _texts(node) -> list[str]:
 def shown_pictures(block) -> list[tuple[str, str]]:
     """(image URL, the text drawn with it) for every picture under ``block``, in page order.
 
-    The text of a picture is its own caption and what follows it in its container up to the
-    next picture, expanders included (ui.panels draws image, **title** · caption, explanation,
-    "Details"); columns are containers of their own."""
+    The text of a picture is its own caption (in an element of several pictures, the caption of
+    that picture only) and what follows it in its container up to the next picture, expanders
+    included (ui.panels draws image, **title** · caption, explanation, "Details"; the cheat
+    sheet's cells carry the reason in their caption); columns are containers of their own."""
     found: list[tuple[str, str]] = []
     children = list(block.children.values())
     for i, child in enumerate(children):
         if isinstance(child, Image):
-            text = list(_texts(child))
+            after_text: list[str] = []
             for after in children[i + 1:]:
                 if isinstance(after, (Image, Column)) or (isinstance(after, Block) and any(
                         isinstance(n, Image) for n in _walk(after))):
                     break
-                text += _texts(after)
-            found += [(url, "\n".join(text)) for url in child.value]
+                after_text += _texts(after)
+            found += [(url, "\n".join(([caption] if caption else []) + after_text))
+                      for url, caption in zip(child.value, child.captions, strict=True)]
         elif isinstance(child, Block):
             found += shown_pictures(child)
     return found

@@ -114,17 +114,24 @@ def _walk(block):
 
 
 def sheet_panels(at) -> dict[tuple[str, str], str]:
-    """(group heading, panel title) -> the panel's texts (Details included), in page order."""
+    """(group heading, panel title) -> the panel's texts, in page order.
+
+    Each group's expander holds one Markdown block per panel: **title** on its first line, then
+    its caption, explanation and code (ui.panels.detail_text); texts after it up to the next
+    titled block also count."""
     panels: dict[tuple[str, str], str] = {}
     group, current = "", None
     for node in _walk(at.main):
         kind = getattr(node, "type", "")
         if kind == "subheader":
             group, current = node.value.rsplit(" (", 1)[0], None
-        elif kind == "markdown" and node.value.startswith("**") and node.value.endswith("**"):
-            current = (group, node.value.strip("*"))
+        elif kind == "markdown" and node.value.startswith("**"):
+            first, _, rest = node.value.partition("\n")
+            first = first.strip()
+            assert first.endswith("**") and first.count("**") == 2, f"title line {first!r}"
+            current = (group, first.strip("*"))
             assert current not in panels, f"{current} twice"
-            panels[current] = ""
+            panels[current] = rest
         elif kind in ("markdown", "caption") and current is not None:
             panels[current] += "\n" + node.value
     return panels

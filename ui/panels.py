@@ -21,6 +21,11 @@ The shared look of every page. Entry points (stable; the trained-model pages bui
     from an array or from a vizcore ``LayerResult``/``Panel``. ``show_view(view, key=...)``
     draws it; ``show_maps(view, key=...)`` draws all its output maps; ``grid(views, ...)``
     draws many in rows.
+``show_cells(views, *, columns)`` / ``details(views, *, label)`` / ``cell_caption(view)``
+    The cheat sheet's light grid: per panel one captioned picture (its title, and for a
+    picture that looks flat or dark the measured reason), and per group ONE expander with
+    every panel's text and Keras code. A few elements per panel instead of ~8 (30 tabs
+    opening the sheet at once wait for Streamlit's per-element work).
 ``page_header(title, intro, choice)``
     Title, introduction and a line naming the image(s) shown.
 """
@@ -30,7 +35,7 @@ import io
 import re
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -45,7 +50,8 @@ from .held import held
 __all__ = [
     "PanelView", "to_uint8", "to_png", "to_display", "make_view", "view_of", "show_panel",
     "show_view", "show_maps", "download_png", "grid", "page_header", "slug", "explain",
-    "source_label", "describe_choice", "to_cell", "CELL_SIDE", "CELL_QUALITY",
+    "source_label", "describe_choice", "to_cell", "CELL_SIDE", "CELL_QUALITY", "show_cells", "details",
+    "cell_caption", "detail_text", "looks_flat",
 ]
 
 #: Longer side of a picture drawn in a grid cell (cheat sheet, output maps). On a 1080p
@@ -86,6 +92,8 @@ class PanelView:
     ``pixels``: uint8 (H, W, 3), or (H, W) for a grey map: the panel's image (downloaded as PNG).
     ``display``/``display_format``: encoded bytes shown in the page (see :func:`to_display`).
     ``maps``: extra (name, display bytes, format) per output map, e.g. every Conv2D filter.
+    ``note``: for a grid cell whose picture looks flat or dark (:func:`looks_flat`), why, in
+    the layer's own measured words (the last sentence of its display note); else "".
     """
 
     title: str
@@ -98,6 +106,7 @@ class PanelView:
     maps: tuple[tuple[str, bytes, str], ...] = ()
     shape: tuple[int, ...] | None = None
     params: int | None = None
+    note: str = ""
 
     @property
     def filename(self) -> str:
@@ -182,13 +191,38 @@ def view_of(result: Any, *, title: str | None = None, caption: str | None = None
     shape = _attr(result, "output_shape")
     if shape is None and getattr(result, "output", None) is not None:
         shape = tuple(np.shape(result.output))
-    return make_view(
+    view = make_view(
         result.image,
         title=title or str(_attr(result, "title", "")),
         caption=caption if caption is not None else _caption_with_observation(result),
         explanation=explain(result), code=_attr(result, "code"), maps=named,
         shape=shape, params=_attr(result, "params"), cell=cell,
     )
+    if cell and looks_flat(view.pixels):
+        view = replace(view, note=_last_sentence(str(_attr(result, "display_note", ""))))
+    return view
+
+
+#: A picture "looks flat" below this grey-level standard deviation (of 255) ...
+FLAT_STD = 3.0
+#: ... or "looks dark" when more than this share of its pixels is darker than 10 of 255.
+DARK_SHARE = 0.75
+
+
+def looks_flat(pixels: np.ndarray) -> bool:
+    """True when a uint8 picture ((H, W) or (H, W, 3)) would read as one flat tone or as mostly
+    black on a projector: grey standard deviation < :data:`FLAT_STD` levels, or more than
+    :data:`DARK_SHARE` of its pixels below 10."""
+    grey = np.asarray(pixels, dtype=np.float32)
+    if grey.ndim == 3:
+        grey = grey.mean(axis=-1)
+    return bool(grey.std() < FLAT_STD or np.mean(grey < 10) > DARK_SHARE)
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of ``text`` (a display note ends with why the panel looks as it does)."""
+    parts = re.split(r"(?<=[.)])\s+(?=[A-Z0-9−+])", text.strip())
+    return parts[-1] if parts else ""
 
 
 def download_png(image: Any, *, filename: str, key: str, label: str = "Download PNG",
@@ -292,6 +326,41 @@ def grid(views: Sequence[PanelView], *, columns: int, key: str, compact: bool = 
         for col, (i, view) in zip(cols, enumerate(views[start:start + columns], start)):
             with col:
                 show_view(view, key=f"{key}-{i}", compact=compact)
+
+
+def cell_caption(view: PanelView) -> str:
+    """What a grid cell shows under its picture: the **title**, and the view's ``note`` (why it
+    looks flat or dark, with its number) on a line of its own when it has one."""
+    note = getattr(view, "note", "")  # views cached before the field existed have none
+    return f"**{view.title}**" + (f"  \n{note}" if note else "")
+
+
+def show_cells(views: Sequence[PanelView], *, columns: int) -> None:
+    """Pictures in rows of ``columns`` (the last row left-aligned), each captioned by
+    :func:`cell_caption`: one column and one image element per panel."""
+    for start in range(0, len(views), columns):
+        cols = st.columns(columns, gap="small")
+        for col, view in zip(cols, views[start:start + columns]):
+            col.image(view.display, output_format=view.display_format, caption=cell_caption(view),
+                      width="stretch")
+
+
+def detail_text(view: PanelView) -> str:
+    """One panel's texts as one Markdown block: **title** on the first line, then its caption
+    (with the measured observation), explanation and a fenced Keras code block."""
+    parts = [f"**{view.title}**" + (f"  \n{view.caption}" if view.caption else "")]
+    if view.explanation:
+        parts.append(view.explanation)
+    if view.code:
+        parts.append(f"```python\n{view.code}\n```")
+    return "\n\n".join(parts)
+
+
+def details(views: Sequence[PanelView], *, label: str) -> None:
+    """ONE expander holding every panel's :func:`detail_text` (one Markdown element each)."""
+    with st.expander(label):
+        for view in views:
+            st.markdown(detail_text(view))
 
 
 def page_header(title: str, intro: str, choice: Any | None = None, *, show_other: bool = False) -> None:
