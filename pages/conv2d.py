@@ -78,7 +78,7 @@ panels.page_header(
     choice,
 )
 view = st.segmented_control(
-    "View", VIEWS, required=True,
+    "View", VIEWS, required=True, wrap=True,
     help="Random filters: one seeded layer with all its output maps. Two layers: a small stack. "
          "Kernel editor: your own 3×3 kernel, e.g. an edge detector.",
     **state.page_bind("view", VIEWS[0], choices=VIEWS))

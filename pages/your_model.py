@@ -67,7 +67,7 @@ def input_controls(fixed_size: bool, suggested: str, reason: str, digest: str) -
         state.remember("range", suggested, default=suggested)
     cols = st.columns(2)
     mode = cols[0].segmented_control(
-        "Input values", models.UPLOAD_MODES, format_func=models.MODE_LABELS.get, required=True,
+        "Input values", models.UPLOAD_MODES, format_func=models.MODE_LABELS.get, required=True, wrap=True,
         help="The pixel values your model was trained on: 0…1 (pixels / 255), 0…255 (raw pixels), "
              "−1…1 (keras.applications 'tf' mode: MobileNet, Inception), 'torch' (ImageNet mean and "
              "std: DenseNet) or 'caffe' (BGR minus the ImageNet mean: VGG16, ResNet50). A wrong choice "
@@ -79,7 +79,7 @@ def input_controls(fixed_size: bool, suggested: str, reason: str, digest: str) -
     fit = "stretch"
     if fixed_size:
         fit = cols[1].segmented_control(
-            "Fit", FITS, format_func=FIT_LABELS.get, required=True,
+            "Fit", FITS, format_func=FIT_LABELS.get, required=True, wrap=True,
             help="Crop to shape: cut the centre to the model's aspect ratio, then resize (nothing is "
                  "distorted). Stretch: resize the whole picture, distorting it if the shapes differ.",
             **state.bind("fit", "crop", choices=FITS)) or "crop"

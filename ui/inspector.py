@@ -237,11 +237,11 @@ def section(image: np.ndarray, settings: dict[str, Any], *, image_key: str, name
 def pool_section(image: np.ndarray, *, image_key: str, size: int, strides: int, padding: str) -> None:
     """The inspector for one of the page's max / average pooling panels (kind and space picked here)."""
     cols = st.columns(2, gap="medium")
-    kind = cols[0].segmented_control("Panel", tuple(POOL_LABELS), required=True, format_func=POOL_LABELS.get,
+    kind = cols[0].segmented_control("Panel", tuple(POOL_LABELS), required=True, format_func=POOL_LABELS.get, wrap=True,
                                      help="Which row of panels to inspect.",
                                      **state.page_bind("inspect_kind", "max", choices=tuple(POOL_LABELS)))
     space = cols[1].segmented_control("Colour space", color.SPACES, required=True, format_func=SPACE_LABELS.get,
-                                      help="Which column of panels to inspect.",
+                                      wrap=True, help="Which column of panels to inspect.",
                                       **state.page_bind("inspect_space", "rgb", choices=color.SPACES))
     section(image, {"function": "pool", "kind": kind, "space": space, "size": size, "strides": strides,
                     "padding": padding}, image_key=image_key)
@@ -253,7 +253,8 @@ def dense_section(image: np.ndarray, *, image_key: str, activations, seed: int, 
     if not names:
         st.info("Pick at least one activation above.")
         return
-    activation = st.segmented_control("Panel", names, required=True, help="Which activation's panel to inspect.",
+    activation = st.segmented_control("Panel", names, required=True, wrap=True,
+                                      help="Which activation's panel to inspect.",
                                       **state.page_bind("inspect_act", names[0], choices=names))
     section(image, {"function": "dense", "activation": activation, "seed": seed, "units": units, "space": space},
             image_key=image_key)

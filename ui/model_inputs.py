@@ -68,7 +68,7 @@ def drawn_input(spec: ModelSpec, choice) -> tuple[Prepared, str]:
     """
     x_test, y_test = models.examples(spec.key)
     source = st.segmented_control(
-        "Digit from", SOURCES, required=True,
+        "Digit from", SOURCES, required=True, wrap=True,
         help=f"Draw a digit with the mouse or a finger, pick one of the {len(x_test)} digits the model never "
              "saw in training, upload a photo of a digit, or use the sidebar's picture.",
         **state.bind("digit_src", "Draw", choices=SOURCES)) or "Draw"

@@ -131,7 +131,7 @@ def show_feature_maps(subject: Subject, extractor, acts: dict, *, prefix: str) -
         help="How values are coloured: low → high. 'gray' is the plainest, 'coolwarm' shows sign "
              "around the middle.", **state.bind(f"{prefix}cmap", "viridis", choices=CMAPS))
     scale = cols[2].segmented_control(
-        "Scale", SCALES, format_func=SCALE_LABELS.get, required=True,
+        "Scale", SCALES, format_func=SCALE_LABELS.get, required=True, wrap=True,
         help="Each map: every map stretched to its own min…max, so weak maps still show their "
              "pattern. Whole layer: one min…max for all maps, so you see which maps are strong "
              "(CNN Explainer's local/global switch).",

@@ -98,7 +98,7 @@ def show_views(subject: Subject, *, prefix: str = "") -> None:
         views = available_views(subject, extractor)
         default = views[0] if subject.spec.extra_views else "Feature maps"
         view = st.segmented_control(
-            "View", views, required=True,
+            "View", views, required=True, wrap=True,
             help="Summary: the layer table. Feature maps: every map of one layer. Overview: the "
                  "strongest maps of every layer. Filters: the learned kernels. Patterns: pictures "
                  "that excite one filter. Predictions: top classes and Grad-CAM.",

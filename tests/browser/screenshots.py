@@ -73,7 +73,11 @@ HIDDEN_JS = r"""() => {
       }
     }
     for (const t of [el, ...el.querySelectorAll('p, span, div')]) {
-      if (t.scrollWidth > t.clientWidth + 2 && getComputedStyle(t).overflowX !== 'visible'
+      // An ellipsis box shows "…" as soon as its text is 1 px too wide ("New" read "N…" at 26 > 24 px),
+      // so it gets no rounding allowance; other clipping boxes get 2 px.
+      const tst = getComputedStyle(t);
+      const slack = tst.textOverflow === 'ellipsis' ? 0 : 2;
+      if (t.scrollWidth > t.clientWidth + slack && tst.overflowX !== 'visible'
           && (t.innerText || '').trim()) {
         const text = t.innerText.trim().slice(0, 40);
         out.push(`${label}: text cut off ("${text}" needs ${t.scrollWidth}px, has ${t.clientWidth}px)`);
