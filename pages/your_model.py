@@ -12,6 +12,7 @@ from ui import model_inputs, model_views, models, state
 from ui.panels import page_header
 from ui.sidebar import image_choice
 from vizcore.errors import ImageError, ModelError
+from vizcore.features.summary import human_bytes
 
 FITS = ("crop", "stretch")
 FIT_LABELS = {"crop": "Crop to shape", "stretch": "Stretch"}
@@ -131,6 +132,6 @@ done = "; ".join(prepared.notes) if prepared.notes else "nothing: the picture al
 classes = len(spec.labels) if spec.labels else 0
 st.success(f"**{name}** loaded: {model.name!r}, {model.count_params():,} parameters, takes {wanted}"
            + (f", outputs {classes} class scores." if classes else ".")
-           + f" About {loaded.memory / 1024 / 1024:,.0f} MB of memory here.", icon=":material/check_circle:")
+           + f" About {human_bytes(int(loaded.memory))} of memory here.", icon=":material/check_circle:")
 st.info(f"What was done to your picture: {done}.", icon=":material/transform:")
 model_views.show_model(spec, model, prepared, picture=choice.image, picture_key=choice.key, prefix="u_")

@@ -399,6 +399,7 @@ def test_valid_upload_shows_its_maps_computed_by_hand(media, tmp_path):
     at = upload(open_app("your_model"), name, data)
     assert not at.error
     assert "small.keras" in at.success[0].value and "3 class scores" in at.success[0].value
+    assert "About 0 MB" not in at.success[0].value and "KiB of memory" in at.success[0].value  # a tiny model
     assert "shrunk" in at.info[0].value  # says what was done to the picture
     urls = image_urls(at)
     assert len(urls) == 3  # grid, one map, the map over the input
