@@ -211,3 +211,17 @@ def test_conv2d_page_shows_the_panels_value():
                            space="rgb").output
     assert float(shown) == pytest.approx(float(panel[4, 7, 2]), abs=1e-5)
     assert abs(float(panel[4, 7, 2])) > 1e-3  # a pixel where a wrong window or filter would show
+
+
+def test_conv2d_inspector_starts_at_the_strongest_pixel_of_the_first_map():
+    """A ReLU map's centre is often exactly 0: the first numbers a class sees should not be zeros (QA)."""
+    from tests.apptest_helpers import open_app
+
+    at = open_app("conv2d", query={"conv2d.inspect": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    image = vizcore.load_sample(vizcore.DEFAULT_SAMPLE, max_side=512).image
+    panel = vizcore.conv2d(image, activation="relu", seed=2, filters=4, kernel_size=3, strides=1, padding="same",
+                           space="rgb").output[..., 0]
+    row, col = at.number_input(key="conv2d.inspect_row").value, at.number_input(key="conv2d.inspect_col").value
+    assert panel[row, col] == pytest.approx(float(np.abs(panel).max()), abs=1e-6)
+    assert float({m.label: m.value for m in at.metric}["Output value"]) > 0

@@ -68,7 +68,9 @@ def _step(key: str, delta: int, limit: int, default: int) -> None:
 STEPS = (("col", -1, "← left"), ("row", -1, "↑ up"), ("row", 1, "↓ down"), ("col", 1, "→ right"))
 
 
-def _pixel_controls(shape: tuple[int, int, int], kind: str, names: tuple[str, ...], name: str) -> tuple[int, ...]:
+def _pixel_controls(shape: tuple[int, int, int], kind: str, names: tuple[str, ...], name: str,
+                    start: tuple[int, int]) -> tuple[int, ...]:
+    """Channel, row and column widgets; ``start`` is the (row, col) shown first (the strongest pixel)."""
     ho, wo, depth = shape
     cols = st.columns([1.2, 1, 1], gap="small")
     if kind in ("max", "average"):
@@ -80,8 +82,7 @@ def _pixel_controls(shape: tuple[int, int, int], kind: str, names: tuple[str, ..
                                 **state.page_bind(f"{name}_ch", 0, choices=range(depth), cast=int))
     keys = {}
     picked = []
-    for col, axis, size in ((cols[1], "row", ho), (cols[2], "col", wo)):
-        default = size // 2
+    for col, axis, size, default in ((cols[1], "row", ho, start[0]), (cols[2], "col", wo, start[1])):
         keys[axis] = (state.page_key(f"{name}_{axis}"), size - 1, default)
         picked.append(col.number_input(
             "Row" if axis == "row" else "Column", min_value=0, max_value=size - 1, step=1,
@@ -214,9 +215,13 @@ def section(image: np.ndarray, settings: dict[str, Any], *, image_key: str, name
         return
     kind = settings["function"] if settings["function"] != "pool" else settings["kind"]
     space = settings.get("space", "rgb")
-    row, col, channel = _pixel_controls(shape, kind, tuple(color.channel_names(space)), name)
+    output = _keras_output(image_key, json.dumps(settings, sort_keys=True), image)
+    # Start at the first map's strongest pixel: the centre of a ReLU map is often exactly 0.
+    start = np.unravel_index(int(np.argmax(np.abs(output[..., 0]))), output.shape[:2])
+    row, col, channel = _pixel_controls(shape, kind, tuple(color.channel_names(space)), name,
+                                        (int(start[0]), int(start[1])))
     e = explain_pixel(image, settings, row=row, col=col, channel=channel)
-    panel = float(_keras_output(image_key, json.dumps(settings, sort_keys=True), image)[row, col, channel])
+    panel = float(output[row, col, channel])
     where = (f"{e.channel_names[channel]} channel" if kind in ("max", "average")
              else f"{CHANNEL_WORDS[kind].lower()} {channel + 1}")
     st.markdown(f"#### Output pixel (row {row}, column {col}) of {where}, {SPACE_LABELS[space]} input")
