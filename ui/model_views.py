@@ -54,10 +54,22 @@ def show_summary(subject: Subject, extractor, get_acts: Callable[[], dict]) -> N
                 f"{summary.activation_bytes / 1024 / 1024:.1f} MiB per image")
     # Every row visible at once (no scroll inside the table): the rows are what the lesson
     # reads, e.g. the conv-pool block's 128 × 128 × 35 Concatenate near the end.
-    st.dataframe(summary.table(), hide_index=True, width="stretch", height="content")
+    # Short headers and set widths, so the columns fit a 1024×768 projector beside the sidebar
+    # (per-layer trainable counts are left to the totals line above).
+    text = st.column_config.TextColumn
+    st.dataframe(summary.table(), hide_index=True, width="stretch", height="content",
+                 column_order=("layer", "type", "output shape", "parameters", "activation memory", "receptive field"),
+                 column_config={
+                     "layer": text("layer", width=150),
+                     "type": text("type", width=110),
+                     "output shape": text("output", width=100),
+                     "parameters": text("params", width=70),
+                     "activation memory": text("memory", help="activation memory per image", width=65),
+                     "receptive field": text("RF", help="receptive field: input pixels one position sees", width=55),
+                 })
     st.caption("**Output shape**: height × width × maps after the layer (no batch axis). "
                "**Activation memory**: what the layer's output takes for one image (float32). "
-               "**Receptive field**: how many input pixels one output position can see; it grows "
+               "**RF** (receptive field): how many input pixels one output position can see; it grows "
                "with every convolution and pooling, and is undefined (—) once the picture is flattened.")
 
 

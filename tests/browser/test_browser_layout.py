@@ -26,3 +26,19 @@ def test_every_layer_page_control_is_readable_and_reachable_at_1024x768(browser,
     finally:
         context.close()
     assert found == {name: [] for name in LAYER_PAGES}
+
+
+def test_model_summary_table_needs_no_sideways_scroll_at_1024x768(browser, server):
+    """The conv-pool block's summary: every column visible beside the sidebar (QA: memory and RF were cut)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(server.url + "/trained_models?model=conv_pool&view=Summary")
+        page.wait_for_selector('[data-testid="stDataFrame"]')
+        page.wait_for_timeout(1500)
+        widths = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(e => {
+            const s = e.querySelector('.dvn-scroller') || e; return [s.scrollWidth, s.clientWidth]; })""")
+    finally:
+        context.close()
+    assert widths and all(scroll <= client for scroll, client in widths), widths
