@@ -226,3 +226,28 @@ def test_tensorflow_compute_threads_are_lowered_and_others_are_not():
         nice.setdefault(name.startswith("tf_"), set()).add(os.getpriority(os.PRIO_PROCESS, int(tid)))
     assert nice.get(True) and min(nice[True]) >= jobs.NICE
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < jobs.NICE  # this thread untouched
+
+
+def test_tensorflow_threads_use_only_idle_cores_while_a_long_job_runs_and_come_back_after():
+    import os
+
+    tf = pytest.importorskip("tensorflow")
+    if not hasattr(os, "SCHED_IDLE"):
+        pytest.skip("no SCHED_IDLE on this platform")
+    tf.reduce_sum(tf.ones((64, 64)))  # TensorFlow starts its thread pool
+
+    def policies() -> dict[bool, set[int]]:
+        found: dict[bool, set[int]] = {}
+        for tid in os.listdir("/proc/self/task"):
+            name = open(f"/proc/self/task/{tid}/comm").read().strip()
+            found.setdefault(name.startswith("tf_"), set()).add(os.sched_getscheduler(int(tid)))
+        return found
+
+    jobs.lower_tensorflow_priority(idle=True)
+    during = policies()
+    jobs.restore_tensorflow_policy()
+    after = policies()
+    assert during[True] == {os.SCHED_IDLE} and os.SCHED_IDLE not in during[False]
+    assert after[True] == {os.SCHED_OTHER}
+    assert all(os.getpriority(os.PRIO_PROCESS, int(tid)) >= jobs.NICE for tid in os.listdir("/proc/self/task")
+               if open(f"/proc/self/task/{tid}/comm").read().startswith("tf_"))  # still nice +10
