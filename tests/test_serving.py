@@ -214,6 +214,38 @@ def test_allocator_settings_refuse_what_is_not_a_whole_number(name, call):
     assert call({name: "0"}) is None  # 0 keeps glibc's own behaviour
 
 
+class _Held:
+    """Stands for a finished page run's globals: a cycle (like a module dict and its functions)."""
+
+
+def _cycle_holding(nbytes: int):
+    import weakref
+
+    node = _Held()
+    node.self = node  # only the cyclic collector can free it
+    node.pixels = np.ones(nbytes, np.uint8)
+    return weakref.ref(node)
+
+
+def test_collect_cycles_frees_cycles_made_before_and_after_its_first_call():
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # only collect_cycles may free the cycles below
+    try:
+        before = _cycle_holding(1_000_000)
+        sessions.collect_cycles()
+        assert before() is None
+        assert gc.get_freeze_count() > 0  # what survived the first call is not scanned again
+        after = _cycle_holding(1_000_000)
+        assert after() is not None
+        sessions.collect_cycles()
+        assert after() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def test_tensorflow_compute_threads_are_lowered_and_others_are_not():
     import os
 

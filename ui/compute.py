@@ -25,7 +25,7 @@ import streamlit as st
 
 from vizcore import color
 
-from . import jobs
+from . import jobs, sessions
 from .panels import PanelView, to_display, view_of
 
 #: Seed of the untrained layers on the interactive pages: GlorotUniform(2) gives positive weights
@@ -230,8 +230,12 @@ def sheet(key: str, other_key: str, spaces: tuple[str, ...], seed: int, _a: np.n
     from vizcore import sheet as sheet_module
 
     with jobs.heavy():  # at most LAYERLAB_COMPUTE_SLOTS new sheets at once (memory; ui/jobs.py)
-        return [(p.group, view_of(p, cell=True))
-                for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
+        views = [(p.group, view_of(p, cell=True))
+                 for p in sheet_module.cheat_sheet(_a, _b, spaces=spaces, seed=seed)]
+        # Earlier runs' sheets (evicted from this cache, kept only by their finished page
+        # scripts' reference cycles) freed before the next sheet is computed (ui/sessions.py).
+        sessions.collect_cycles()
+        return views
 
 
 @st.cache_resource(max_entries=3, ttl=IMAGE_TTL, show_spinner=False)
