@@ -9,11 +9,11 @@ down and that Streamlit holds none of their uploads and images any more.
 """
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 
 from .load_bench import ROOT, Options, StreamlitServer, run_scenario
+from .run_async import run_to_completion
 
 STATUS = re.compile(r"^layerlab-sessions active=(\d+) disconnected=(\d+) reaped=(\d+) uploads_bytes=(\d+) "
                     r"media_files=(\d+) media_bytes=(\d+) pixels_bytes=(\d+) rss=(\d+)$", re.M)
@@ -37,7 +37,7 @@ def test_three_tabs_upload_open_sheet_close_idle(tmp_path):
     server = StreamlitServer(ROOT, [], log=log,
                              env={"LAYERLAB_SESSION_GRACE_S": "2", "LAYERLAB_SESSION_LOG": "1"}).start()
     try:
-        report = asyncio.run(run_scenario(
+        report = run_to_completion(run_scenario(
             server.url,
             Options(tabs=3, pages=["cheat_sheet"], upload_mp=2.0, close=True, idle=5.0,
                     timeout=150, deadline=300),

@@ -9,7 +9,6 @@ asked of the wrong process would be a 404, so errors would show it too.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 from .load_bench import ROOT, Options, free_port, run_scenario
+from .run_async import run_to_completion
 
 TABS = 12  # all on one of 2 processes by chance: 2 ** -11
 
@@ -41,7 +41,7 @@ def test_two_processes_each_tab_sticks_to_one(tmp_path: Path):
     port = free_port()
     proc, run_dir, app_pids = _start(port)
     try:
-        report = asyncio.run(run_scenario(
+        report = run_to_completion(run_scenario(
             f"http://127.0.0.1:{port}",
             Options(tabs=TABS, pages=[""], upload_mp=1.0, timeout=120, deadline=150, warmup=False),
             log=lambda *_: None))
