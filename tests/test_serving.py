@@ -283,3 +283,22 @@ def test_tensorflow_threads_use_only_idle_cores_while_a_long_job_runs_and_come_b
     assert after[True] == {os.SCHED_OTHER}
     assert all(os.getpriority(os.PRIO_PROCESS, int(tid)) >= jobs.NICE for tid in os.listdir("/proc/self/task")
                if open(f"/proc/self/task/{tid}/comm").read().startswith("tf_"))  # still nice +10
+
+
+def test_when_the_last_tab_is_reaped_the_picture_caches_are_released(monkeypatch):
+    """50 different uploads leave the bounded shared caches full; once nobody is left they go."""
+    from ui import compute, sidebar
+
+    cleared = []
+    for cached in (*compute.IMAGE_CACHES, *sidebar.IMAGE_CACHES):
+        monkeypatch.setattr(cached, "clear", lambda c=cached: cleared.append(c))
+    manager, reaper = _Manager(), sessions.Reaper(grace=10, tick=1)
+    manager.stored = {"a": _Session("a")}
+    manager.active = {"b": _Session("b")}
+    reaper.sweep(manager, now=0)
+    assert reaper.sweep(manager, now=11) == 1 and not reaper.server_empty(manager)  # "b" is still open
+    manager.active.clear()
+    assert reaper.server_empty(manager)
+    assert sessions.release_image_caches() == len(compute.IMAGE_CACHES) + len(sidebar.IMAGE_CACHES)
+    assert compute.sheet in cleared and sidebar.IMAGE_CACHES[0] in cleared
+    assert compute.activation_plot not in cleared  # not keyed by a picture

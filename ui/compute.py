@@ -287,3 +287,8 @@ def start_warm_up(delay: float = 1.5):
     thread = threading.Thread(target=warm_up, args=(delay,), name="layer-lab-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+#: The caches keyed by a picture, cleared by ui.sessions when the server's last tab is gone.
+IMAGE_CACHES = (channels, merge, pool, dense, dense_fully_connected, conv2d, conv2d_stack, conv2d_transpose,
+                shrink, sheet, sheet_png)

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from . import streamlit_patches
 from .held import held
 
-__all__ = ["Reaper", "start", "settings", "trim_memory", "collect_cycles", "limit_malloc_arenas", "fix_mmap_threshold",
+__all__ = ["Reaper", "start", "settings", "trim_memory", "release_image_caches",
+           "collect_cycles", "limit_malloc_arenas", "fix_mmap_threshold",
            "DEFAULT_GRACE_S"]
 
 #: Seconds a disconnected session is kept for a reconnect (LAYERLAB_SESSION_GRACE_S).
@@ -161,6 +162,22 @@ def _rss() -> int:
         return 0
 
 
+def release_image_caches() -> int:
+    """Clear the shared caches keyed by a picture (``ui.compute`` and ``ui.sidebar``'s
+    ``IMAGE_CACHES``); models, extractors and the bundled samples' decodes stay.
+
+    Called when the last session of the server has been reaped: the class has gone, and what
+    50 different uploads left in the (bounded) caches is of no use to the next one. The next
+    visitor recomputes its first panels once. Returns how many caches were cleared.
+    """
+    from . import compute, sidebar  # late: both import this module
+
+    caches = (*compute.IMAGE_CACHES, *sidebar.IMAGE_CACHES)
+    for cached in caches:
+        cached.clear()
+    return len(caches)
+
+
 @dataclass
 class Reaper:
     """Closes sessions gone longer than ``grace`` seconds; ``sweep`` is one pass (event loop only)."""
@@ -191,6 +208,10 @@ class Reaper:
         self.reaped += closed
         return closed
 
+    def server_empty(self, manager) -> bool:
+        """No tab open and none waiting for a reconnect."""
+        return not streamlit_patches.active_session_ids(manager) and not self.gone_since
+
     def status(self, manager) -> str:
         kept = streamlit_patches.held_bytes()
         return (f"layerlab-sessions active={len(streamlit_patches.active_session_ids(manager))} "
@@ -207,6 +228,8 @@ class Reaper:
                 continue
             try:
                 if self.sweep(manager, time.monotonic()):
+                    if self.server_empty(manager):
+                        await loop.run_in_executor(None, release_image_caches)
                     await loop.run_in_executor(None, trim_memory)
                 if self.log:
                     print(self.status(manager), flush=True)

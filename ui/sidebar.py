@@ -269,3 +269,8 @@ def image_choice(*, second: bool = True) -> Choice:
 
     return Choice(image=image, other=other, name=name, other_name=other_name, source=source,
                   notes=notes, key=key, other_key=other_key, sample=sample, errors=errors)
+
+
+#: The caches keyed by an uploaded picture, cleared by ui.sessions when the server's last tab is gone
+#: (the bundled samples' decodes stay).
+IMAGE_CACHES = (_decode_cached, _matched)
