@@ -15,6 +15,7 @@ from ..errors import ImageError
 from .tables import ACTIVATION_INFO, ACTIVATIONS, MAX_OUTPUT_ELEMENTS
 
 __all__ = [
+    "check_kernel",
     "check_image",
     "check_space",
     "check_activation",
@@ -66,6 +67,16 @@ def check_activation(name: str) -> str:
     if name not in ACTIVATION_INFO:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     return name
+
+
+def check_kernel(kernel) -> np.ndarray:
+    """A hand-made kernel as float32 (kh, kw), 1×1 to 15×15, finite. Raises ValueError naming what was given."""
+    k = np.asarray(kernel, dtype=np.float32)
+    if k.ndim != 2 or not (1 <= k.shape[0] <= 15 and 1 <= k.shape[1] <= 15):
+        raise ValueError(f"kernel must be a 2-D array from 1×1 to 15×15, got shape {k.shape}")
+    if not np.isfinite(k).all():
+        raise ValueError("kernel contains NaN or infinite values")
+    return k
 
 
 def check_int(value, name: str, low: int, high: int) -> int:

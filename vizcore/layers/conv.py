@@ -17,6 +17,7 @@ from .checks import (
     check_activation,
     check_image,
     check_int,
+    check_kernel,
     check_output,
     check_padding,
     check_seed,
@@ -39,15 +40,6 @@ from .result import LayerResult
 from .tfcolor import tf_to_space
 
 __all__ = ["conv2d", "conv_text", "conv2d_stack", "stack_text", "conv_observation"]
-
-
-def _check_kernel(kernel) -> np.ndarray:
-    k = np.asarray(kernel, dtype=np.float32)
-    if k.ndim != 2 or not (1 <= k.shape[0] <= 15 and 1 <= k.shape[1] <= 15):
-        raise ValueError(f"kernel must be a 2-D array from 1×1 to 15×15, got shape {k.shape}")
-    if not np.isfinite(k).all():
-        raise ValueError("kernel contains NaN or infinite values")
-    return k
 
 
 def conv2d(
@@ -87,7 +79,7 @@ def conv2d(
     strides = check_int(strides, "strides", 1, 16)
     check_padding(padding)
     if kernel is not None:
-        hand = _check_kernel(kernel)
+        hand = check_kernel(kernel)
         if filters != 1:
             raise ValueError(f"a hand-made kernel gives one filter; got filters={filters}")
         if kernel_size is not None and tuple(np.broadcast_to(kernel_size, (2,))) != hand.shape:

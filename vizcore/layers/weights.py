@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import engine
-from .checks import channels, check_int, check_padding, check_seed, check_space
+from .checks import channels, check_int, check_kernel, check_padding, check_seed, check_space
 
 __all__ = ["LayerWeights", "layer_weights", "WEIGHTED_FUNCTIONS"]
 
@@ -38,15 +38,6 @@ class LayerWeights:
     kernel: np.ndarray
     bias: np.ndarray
     source: str
-
-
-def _hand_kernel(kernel) -> np.ndarray:
-    k = np.asarray(kernel, dtype=np.float32)
-    if k.ndim != 2 or not (1 <= k.shape[0] <= 15 and 1 <= k.shape[1] <= 15):
-        raise ValueError(f"kernel must be a 2-D array from 1×1 to 15×15, got shape {k.shape}")
-    if not np.isfinite(k).all():
-        raise ValueError("kernel contains NaN or infinite values")
-    return k
 
 
 def layer_weights(settings: dict[str, Any]) -> LayerWeights:
@@ -71,7 +62,7 @@ def layer_weights(settings: dict[str, Any]) -> LayerWeights:
         strides = check_int(settings.get("strides", 1), "strides", 1, 16)
         padding = check_padding(settings.get("padding", "same"))
         if settings.get("kernel") is not None:
-            hand = _hand_kernel(settings["kernel"])
+            hand = check_kernel(settings["kernel"])
             if filters != 1:
                 raise ValueError(f"a hand-made kernel gives one filter; got filters={filters}")
             ksize = tuple(hand.shape)
