@@ -118,17 +118,7 @@ def limit_malloc_arenas(environ=os.environ) -> int | None:
     left the server ~1 GB larger. ``LAYERLAB_MALLOC_ARENAS`` (default 2; ``0`` keeps glibc's
     default). Returns the cap set, or None when not set (other C library, or 0).
     """
-    raw = environ.get("LAYERLAB_MALLOC_ARENAS", "").strip() or "2"
-    if not raw.isdigit():
-        raise ValueError(f"LAYERLAB_MALLOC_ARENAS must be a whole number, got {raw!r}")
-    if int(raw) == 0:
-        return None
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
-    m_arena_max = -8  # glibc's malloc.h
-    return int(raw) if getattr(libc, "mallopt", None) and libc.mallopt(m_arena_max, int(raw)) == 1 else None
+    return _mallopt(environ, "LAYERLAB_MALLOC_ARENAS", "2", param=-8, scale=1)  # M_ARENA_MAX
 
 
 def fix_mmap_threshold(environ=os.environ) -> int | None:
@@ -140,18 +130,23 @@ def fix_mmap_threshold(environ=os.environ) -> int | None:
     space mostly stays with the process. Fixing the threshold stops that. Returns the
     threshold in bytes, or None when not set.
     """
-    raw = environ.get("LAYERLAB_MMAP_THRESHOLD_KB", "").strip() or "1024"
+    return _mallopt(environ, "LAYERLAB_MMAP_THRESHOLD_KB", "1024", param=-3, scale=1024)  # M_MMAP_THRESHOLD
+
+
+def _mallopt(environ, name: str, default: str, *, param: int, scale: int) -> int | None:
+    """glibc ``mallopt(param, value * scale)`` from the whole number in ``environ[name]``
+    (``default`` when unset, ``0`` = leave glibc alone). Returns what was set, or None."""
+    raw = environ.get(name, "").strip() or default
     if not raw.isdigit():
-        raise ValueError(f"LAYERLAB_MMAP_THRESHOLD_KB must be a whole number, got {raw!r}")
+        raise ValueError(f"{name} must be a whole number, got {raw!r}")
     if int(raw) == 0:
         return None
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
         return None
-    m_mmap_threshold = -3  # glibc's malloc.h
-    value = int(raw) * 1024
-    return value if getattr(libc, "mallopt", None) and libc.mallopt(m_mmap_threshold, value) == 1 else None
+    value = int(raw) * scale
+    return value if getattr(libc, "mallopt", None) and libc.mallopt(param, value) == 1 else None
 
 
 def _rss() -> int:
