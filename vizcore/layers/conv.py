@@ -33,6 +33,7 @@ from .describe import (
     kernel_literal,
     percent_text,
     shape_text,
+    snippet,
     space_line,
 )
 from .display import feature_result, resolve_display, tf_show
@@ -131,29 +132,26 @@ def conv_text(*, h, w, c, out_shape, filters, ksize, strides, padding, activatio
     if hand is None:
         params = kh * kw * c * filters + filters
         size_expr = str(kh) if kh == kw else f"({kh}, {kw})"
-        code = "\n".join([
-            imports(),
-            SAMPLE_HINT,
-            space_line(space),
+        code = snippet(
+            space,
             f"layer = keras.layers.Conv2D({filters}, {size_expr}, {opts},",
             f"                            kernel_initializer={initializer_code(seed)})",
             f"y = layer(x)[0]  # ({ho}, {wo}, {filters})",
-        ])
+        )
         what = f"{filters} seeded filter(s) of {kh}×{kw}×{c} weights plus a bias"
         arithmetic = f"{kh}·{kw}·{c}·{filters} + {filters}"
         title = f"Conv2D {kh}×{kw} · {activation}"
     else:
         params = kh * kw * c
-        code = "\n".join([
-            imports("import numpy as np"),
-            SAMPLE_HINT,
-            space_line(space),
+        code = snippet(
+            space,
             f"kernel = {kernel_literal(hand)}  # ({kh}, {kw}), used for every input channel",
             f"layer = keras.layers.Conv2D(1, kernel.shape, {opts}, use_bias=False)",
             "layer.build(x.shape)",
             "layer.set_weights([np.repeat(kernel[:, :, None, None], x.shape[-1], axis=2)])",
             f"y = layer(x)[0]  # ({ho}, {wo}, 1)",
-        ])
+            extra_imports=("import numpy as np",),
+        )
         what = f"your {kh}×{kw} kernel on each of the {c} channel(s), summed, no bias"
         arithmetic = f"{kh}·{kw}·{c}"
         title = f"Conv2D hand-made {kh}×{kw} · {activation}"

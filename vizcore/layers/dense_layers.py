@@ -10,7 +10,7 @@ from .. import render
 from ..observe import correlation, luminance, sample
 from . import engine
 from .checks import channels, check_activation, check_image, check_int, check_output, check_seed, check_space
-from .describe import CHANNEL_WORDS, SAMPLE_HINT, imports, initializer_code, space_line
+from .describe import CHANNEL_WORDS, SAMPLE_HINT, imports, initializer_code, snippet, space_line
 from .display import feature_result, resolve_display, tf_show
 from .result import LayerResult
 from .tfcolor import tf_to_space
@@ -66,13 +66,11 @@ def dense_observation(image, output) -> str:
 def dense_text(*, h, w, c, units, activation, seed, space, display) -> dict:
     """Params, code, title, caption, explanation and settings of :func:`dense` (``c``: input channels)."""
     params = c * units + units
-    code = "\n".join([
-        imports(),
-        SAMPLE_HINT,
-        space_line(space),
+    code = snippet(
+        space,
         f'layer = keras.layers.Dense({units}, activation="{activation}", kernel_initializer={initializer_code(seed)})',
         f"y = layer(x)[0]  # ({h}, {w}, {units}): the same weights at every pixel",
-    ])
+    )
     return dict(
         params=params,
         code=code,

@@ -11,6 +11,7 @@ import numpy as np
 from .checks import channels
 
 __all__ = [
+    "snippet",
     "SAMPLE_HINT",
     "CLIP_NOTE",
     "CHANNEL_WORDS",
@@ -88,3 +89,8 @@ def kernel_literal(kernel: np.ndarray) -> str:
     """A 2-D kernel as a NumPy literal that reproduces its float32 values exactly."""
     rows = ", ".join("[" + ", ".join(f"{v:.9g}" for v in row) + "]" for row in kernel)
     return f'np.array([{rows}], dtype="float32")'
+
+
+def snippet(space: str, *lines: str, extra_imports: tuple[str, ...] = ()) -> str:
+    """A runnable one-image snippet: imports, the sample hint, ``x`` in ``space``, then ``lines``."""
+    return "\n".join([imports(*extra_imports), SAMPLE_HINT, space_line(space), *lines])

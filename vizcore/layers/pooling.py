@@ -23,7 +23,7 @@ from ..observe import (
 )
 from . import engine
 from .checks import channels, check_image, check_int, check_output, check_padding, check_space, check_window, conv_out
-from .describe import CLIP_NOTE, SAMPLE_HINT, SPACE_WORDS, imports, percent_text, space_line
+from .describe import CLIP_NOTE, SPACE_WORDS, percent_text, snippet
 from .hue import global_hue_note
 from .result import LayerResult
 from .tables import POOL_KINDS
@@ -140,12 +140,10 @@ def pool_result(kind, space, size, strides, padding, output, shown, *, image=Non
     word = "largest" if kind == "max" else "average"
     stride_text = "" if strides == size else f", strides={strides}"
     ho, wo, c = output.shape
-    code = "\n".join([
-        imports(),
-        SAMPLE_HINT,
-        space_line(space),
+    code = snippet(
+        space,
         f'y = keras.layers.{cls}(pool_size={size}{stride_text}, padding="{padding}")(x)[0]  # ({ho}, {wo}, {c})',
-    ])
+    )
     return LayerResult(
         title=f"{cls} {size}×{size} · {space}",
         caption=f"{'Max' if kind == 'max' else 'Average'} pooling {size}×{size} in {SPACE_WORDS[space]}.",
@@ -227,12 +225,10 @@ def _global_pool(image: np.ndarray, space: str) -> LayerResult:
     swatch = np.broadcast_to(colour.astype(np.float32), (h, w, 3))
     c = output.shape[0]
     values = ", ".join(f"{v:.3f}" for v in output)
-    code = "\n".join([
-        imports(),
-        SAMPLE_HINT,
-        space_line(space),
+    code = snippet(
+        space,
         f"y = keras.layers.GlobalAveragePooling2D()(x)[0]  # ({c},): one mean per channel",
-    ])
+    )
     return LayerResult(
         title=f"GlobalAveragePooling2D · {space}",
         caption=f"The mean of each channel in {SPACE_WORDS[space]}, shown as one colour.",
@@ -275,14 +271,12 @@ def _depthwise_pool(image: np.ndarray, space: str, depth: int) -> LayerResult:
     else:
         maps = np.moveaxis(shown, -1, 0)
         img = render.grey_view(maps[0])
-    code = "\n".join([
-        imports(),
-        SAMPLE_HINT,
-        space_line(space),
+    code = snippet(
+        space,
         "# the channels become a depth axis; pool over it (as tf.nn.max_pool with ksize (1, 1, 1, %d))" % depth,
         f"x5 = keras.ops.expand_dims(x, -1)  # (1, H, W, {c}, 1)",
         f"y = keras.layers.MaxPooling3D(pool_size=(1, 1, {depth}))(x5)[0, ..., 0]  # ({h}, {w}, {k})",
-    ])
+    )
     return LayerResult(
         title=f"Depth-wise max pooling · {space}",
         caption=f"The largest of every {depth} neighbouring channel(s) at each pixel in {SPACE_WORDS[space]}.",

@@ -16,7 +16,7 @@ from .checks import (
     check_space,
     transpose_out,
 )
-from .describe import SAMPLE_HINT, SPACE_WORDS, imports, initializer_code, percent_text, shape_text, space_line
+from .describe import SPACE_WORDS, initializer_code, percent_text, shape_text, snippet
 from .display import feature_result, resolve_display
 from .result import LayerResult
 
@@ -81,15 +81,13 @@ def transpose_text(*, h, w, c, out_shape, k, s, filters, padding, activation, se
     """Params, code, title, caption, explanation and settings of :func:`conv2d_transpose`."""
     params = k * k * c * filters + filters
     ho, wo, _ = out_shape
-    code = "\n".join([
-        imports(),
-        SAMPLE_HINT,
-        space_line(space),
+    code = snippet(
+        space,
         f'layer = keras.layers.Conv2DTranspose({filters}, {k}, strides={s}, padding="{padding}", '
         f'activation="{activation}",',
         f"                                     kernel_initializer={initializer_code(seed)})",
         f"y = layer(x)[0]  # ({ho}, {wo}, {filters})",
-    ])
+    )
     grow = f"{h}×{w} → {ho}×{wo}"
     return dict(
         params=params,
