@@ -21,7 +21,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-__all__ = ["Held", "held", "DEFAULT_BUDGET_MB", "budget_bytes"]
+__all__ = ["env_megabytes", "Held", "held", "DEFAULT_BUDGET_MB", "budget_bytes"]
 
 #: Default of LAYERLAB_CACHE_MB.
 DEFAULT_BUDGET_MB = 256
@@ -29,14 +29,22 @@ DEFAULT_BUDGET_MB = 256
 
 def budget_bytes(environ=os.environ) -> int:
     """LAYERLAB_CACHE_MB in bytes. Raises ValueError naming the variable when not a number > 0."""
-    raw = environ.get("LAYERLAB_CACHE_MB", "").strip()
+    return int(env_megabytes("LAYERLAB_CACHE_MB", DEFAULT_BUDGET_MB, environ) * 1e6)
+
+
+def env_megabytes(name: str, default: float, environ=os.environ) -> float:
+    """The positive number of MB in ``environ[name]`` (``default`` when unset).
+
+    Raises ValueError naming the variable and what it held when it is not a number > 0.
+    """
+    raw = environ.get(name, "").strip()
     try:
-        mb = float(raw) if raw else DEFAULT_BUDGET_MB
+        mb = float(raw) if raw else default
     except ValueError:
-        raise ValueError(f"LAYERLAB_CACHE_MB must be a number of MB, got {raw!r}") from None
+        raise ValueError(f"{name} must be a number of MB, got {raw!r}") from None
     if mb <= 0:
-        raise ValueError(f"LAYERLAB_CACHE_MB must be > 0, got {raw!r}")
-    return int(mb * 1e6)
+        raise ValueError(f"{name} must be > 0, got {raw!r}")
+    return mb
 
 
 class Held:

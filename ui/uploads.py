@@ -22,6 +22,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .held import env_megabytes
+
 __all__ = ["UploadStore", "store", "DEFAULT_DISK_MB"]
 
 #: Disk budget of the upload store in MB (LAYERLAB_UPLOAD_DISK_MB).
@@ -105,13 +107,7 @@ def store() -> UploadStore:
     """
     with _store_lock:
         if "store" not in _store:
-            raw = os.environ.get("LAYERLAB_UPLOAD_DISK_MB", "").strip()
-            try:
-                mb = float(raw) if raw else DEFAULT_DISK_MB
-            except ValueError:
-                raise ValueError(f"LAYERLAB_UPLOAD_DISK_MB must be a number of MB, got {raw!r}") from None
-            if mb <= 0:
-                raise ValueError(f"LAYERLAB_UPLOAD_DISK_MB must be > 0, got {raw!r}")
+            mb = env_megabytes("LAYERLAB_UPLOAD_DISK_MB", DEFAULT_DISK_MB)
             directory = Path(tempfile.mkdtemp(prefix="layerlab-uploads-"))
             atexit.register(shutil.rmtree, directory, ignore_errors=True)
             _store["store"] = UploadStore(directory, max_bytes=int(mb * 1e6))
